@@ -1,0 +1,1 @@
+//! The roster of US politicians (members of Congress, presidents, vice presidents).

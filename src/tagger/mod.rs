@@ -1,0 +1,1 @@
+//! The trained named-entity tagger.
