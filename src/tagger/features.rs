@@ -1,0 +1,411 @@
+//! Feature extraction: per-token hashes computed once, then hashed feature templates.
+//!
+//! Every feature is a 64-bit hash of a template id and a value; nothing is allocated per
+//! token. The hashes must stay stable: a trained model stores them, so changing a template
+//! or the hash function means bumping [`super::model::FORMAT_VERSION`] and retraining.
+
+/// Multiplier from the golden ratio, used by the string hash.
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Mixes two 64-bit values into one well-distributed hash (order matters).
+#[inline]
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
+    let mut x = a.wrapping_mul(K).rotate_left(31) ^ b;
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// One step of the incremental string hash.
+#[inline]
+fn step(h: u64, c: u32) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(K)
+}
+
+/// Maps typographic variants to one form, so that `’s` and `'s` share features.
+#[inline]
+fn normalize_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+        '\u{2010}' | '\u{2011}' => '-',
+        _ => c,
+    }
+}
+
+/// The lowercase form used by word features: digits collapse to `0` so that numbers and
+/// dates share statistics. Only the first char of a multi-char lowercase is kept, which
+/// is fine for a hash.
+#[inline]
+fn lower_char(c: char) -> char {
+    let c = normalize_char(c);
+    if c.is_ascii() {
+        let b = c as u8;
+        if b.is_ascii_digit() {
+            '0'
+        } else {
+            b.to_ascii_lowercase() as char
+        }
+    } else if c.is_uppercase() {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// The shape class of a char: `X` upper, `x` lower, `d` digit, else the char itself.
+#[inline]
+fn shape_char(c: char) -> char {
+    if c.is_ascii() {
+        match c {
+            'A'..='Z' => 'X',
+            'a'..='z' => 'x',
+            '0'..='9' => 'd',
+            _ => c,
+        }
+    } else if c.is_uppercase() {
+        'X'
+    } else if c.is_alphabetic() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        normalize_char(c)
+    }
+}
+
+/// Token property: contains an uppercase letter.
+pub(crate) const HAS_UPPER: u16 = 1;
+/// Token property: the first char is uppercase.
+pub(crate) const INIT_UPPER: u16 = 1 << 1;
+/// Token property: contains a lowercase letter.
+pub(crate) const HAS_LOWER: u16 = 1 << 2;
+/// Token property: contains a digit.
+pub(crate) const HAS_DIGIT: u16 = 1 << 3;
+/// Token property: contains a letter.
+pub(crate) const HAS_ALPHA: u16 = 1 << 4;
+
+/// The cheap per-token facts every token gets, whether or not the model scores it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TokenInfo {
+    /// Hash of the lowercased, digit-collapsed form.
+    pub lower: u64,
+    /// Hash of the short shape (runs collapsed: `Xx`, `X.X.`, `d-d`).
+    pub short_shape: u64,
+    /// `HAS_*` / `INIT_UPPER` bits.
+    pub flags: u16,
+}
+
+impl TokenInfo {
+    /// Computes the facts for one token in a single pass over its chars.
+    pub(crate) fn new(word: &str) -> TokenInfo {
+        let mut lower = 0x51_7CC1_B727_220Au64;
+        let mut short = 0x2545_F491_4F6C_DD1Du64;
+        let mut last_shape = '\0';
+        let mut flags = 0u16;
+        for (i, c) in word.chars().enumerate() {
+            lower = step(lower, lower_char(c) as u32);
+            let s = shape_char(c);
+            if s != last_shape {
+                short = step(short, s as u32);
+                last_shape = s;
+            }
+            match s {
+                'X' => {
+                    flags |= HAS_UPPER | HAS_ALPHA;
+                    if i == 0 {
+                        flags |= INIT_UPPER;
+                    }
+                }
+                'x' => flags |= HAS_LOWER | HAS_ALPHA,
+                'd' => flags |= HAS_DIGIT,
+                _ => {}
+            }
+        }
+        TokenInfo {
+            lower,
+            short_shape: short,
+            flags,
+        }
+    }
+
+    /// True when the model should look at this token even outside an entity: only tokens
+    /// with a capital letter can start a name in news text.
+    #[inline]
+    pub(crate) fn is_candidate(&self) -> bool {
+        self.flags & HAS_UPPER != 0
+    }
+}
+
+/// Hashes of the exact form, the long shape, and the 1-4 char prefixes and suffixes of
+/// the lowercase form; computed only for tokens the model scores.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WordHashes {
+    pub exact: u64,
+    pub long_shape: u64,
+    pub prefix: [u64; 4],
+    pub suffix: [u64; 4],
+    /// How many of `prefix`/`suffix` are set (the word's length in chars, at most 4).
+    pub n_affix: usize,
+}
+
+impl WordHashes {
+    pub(crate) fn new(word: &str) -> WordHashes {
+        let mut out = WordHashes::default();
+        let mut exact = 0x1234_5678_9ABC_DEF1u64;
+        let mut long = 0x0FED_CBA9_8765_4321u64;
+        let mut last_shape = '\0';
+        let mut run = 0usize;
+        let mut p = 0x3C6E_F372_FE94_F82Bu64;
+        let mut n = 0usize;
+        for c in word.chars() {
+            exact = step(exact, normalize_char(c) as u32);
+            let s = shape_char(c);
+            if s == last_shape {
+                run += 1;
+            } else {
+                run = 1;
+                last_shape = s;
+            }
+            // Runs are capped at four so `Washington` and `Pennsylvania` share a shape.
+            if run <= 4 {
+                long = step(long, s as u32);
+            }
+            if n < 4 {
+                p = step(p, lower_char(c) as u32);
+                out.prefix[n] = p;
+            }
+            n += 1;
+        }
+        let mut s = 0xA54F_F53A_5F1D_36F1u64;
+        for (k, c) in word.chars().rev().take(4).enumerate() {
+            s = step(s, lower_char(c) as u32);
+            out.suffix[k] = s;
+        }
+        out.exact = exact;
+        out.long_shape = long;
+        out.n_affix = n.min(4);
+        out
+    }
+}
+
+/// Feature template ids. Each feature hash is `mix(template, value)`.
+pub(crate) mod tpl {
+    pub const BIAS: u64 = 1;
+    pub const WORD: u64 = 2;
+    pub const LOWER: u64 = 3;
+    pub const PREFIX: u64 = 4; // 4..=7
+    pub const SUFFIX: u64 = 8; // 8..=11
+    pub const LONG_SHAPE: u64 = 12;
+    pub const SHORT_SHAPE: u64 = 13;
+    pub const LOWER_M1: u64 = 14;
+    pub const LOWER_P1: u64 = 15;
+    pub const LOWER_M2: u64 = 16;
+    pub const LOWER_P2: u64 = 17;
+    pub const SHAPE_M1_0: u64 = 18;
+    pub const SHAPE_0_P1: u64 = 19;
+    pub const LOWER_M1_0: u64 = 20;
+    pub const LOWER_0_P1: u64 = 21;
+    pub const FIRST_SHAPE: u64 = 22;
+    pub const CAPS_SENT_SHAPE: u64 = 23;
+    pub const GAZ: u64 = 24;
+    pub const GAZ_M1: u64 = 25;
+    pub const GAZ_P1: u64 = 26;
+    pub const DOC_HAS: u64 = 27;
+    pub const DOC_MAJ: u64 = 28;
+    pub const DOC_MAJ_M1: u64 = 29;
+    pub const DOC_MAJ_P1: u64 = 30;
+    pub const SUFFIX3_M1: u64 = 31;
+    pub const WORD_M1_INIT: u64 = 32;
+    pub const DOC_MAJ_SHAPE: u64 = 33;
+    pub const PREV: u64 = 40;
+    pub const PREV2_PREV: u64 = 41;
+    pub const PREV_LOWER: u64 = 42;
+    pub const PREV_SHAPE: u64 = 43;
+}
+
+/// Stand-in hashes for positions before the sentence start and after its end.
+const BOS: u64 = 0xB05B_05B0_5B05_B05B;
+const EOS: u64 = 0xE05E_05E0_5E05_E05E;
+
+/// Document-level facts about a token from the first pass (stage 2 only): which entity
+/// types other occurrences of the same word got, and the majority among them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DocFacts {
+    /// Bit t set when another occurrence was tagged with entity type t.
+    pub has: u8,
+    /// 0 = no evidence, 1..=4 = majority entity type + 1, 5 = mostly untagged when
+    /// capitalised mid-sentence.
+    pub majority: u8,
+}
+
+/// A sentence prepared for feature extraction.
+pub(crate) struct SentenceView<'a> {
+    pub words: &'a [&'a str],
+    pub info: &'a [TokenInfo],
+    /// Gazetteer bits per token (see `gazetteer::Gazetteer::mark`).
+    pub gaz: &'a [u32],
+    /// Stage-2 document facts, `None` in stage 1.
+    pub doc: Option<&'a [DocFacts]>,
+    /// The sentence is written in capitals (a headline).
+    pub all_caps: bool,
+}
+
+impl SentenceView<'_> {
+    #[inline]
+    fn lower_at(&self, i: isize) -> u64 {
+        if i < 0 {
+            BOS
+        } else if i as usize >= self.info.len() {
+            EOS
+        } else {
+            self.info[i as usize].lower
+        }
+    }
+
+    #[inline]
+    fn shape_at(&self, i: isize) -> u64 {
+        if i < 0 {
+            BOS
+        } else if i as usize >= self.info.len() {
+            EOS
+        } else {
+            self.info[i as usize].short_shape
+        }
+    }
+
+    /// Appends the features of token `i` that do not depend on earlier predictions.
+    pub(crate) fn static_features(&self, i: usize, out: &mut Vec<u64>) {
+        let info = &self.info[i];
+        let w = WordHashes::new(self.words[i]);
+        let ii = i as isize;
+        out.push(mix(tpl::BIAS, 0));
+        out.push(mix(tpl::WORD, w.exact));
+        out.push(mix(tpl::LOWER, info.lower));
+        for k in 0..w.n_affix {
+            out.push(mix(tpl::PREFIX + k as u64, w.prefix[k]));
+            out.push(mix(tpl::SUFFIX + k as u64, w.suffix[k]));
+        }
+        out.push(mix(tpl::LONG_SHAPE, w.long_shape));
+        out.push(mix(tpl::SHORT_SHAPE, info.short_shape));
+        let (lm1, lp1) = (self.lower_at(ii - 1), self.lower_at(ii + 1));
+        out.push(mix(tpl::LOWER_M1, lm1));
+        out.push(mix(tpl::LOWER_P1, lp1));
+        out.push(mix(tpl::LOWER_M2, self.lower_at(ii - 2)));
+        out.push(mix(tpl::LOWER_P2, self.lower_at(ii + 2)));
+        let (sm1, sp1) = (self.shape_at(ii - 1), self.shape_at(ii + 1));
+        out.push(mix(tpl::SHAPE_M1_0, mix(sm1, info.short_shape)));
+        out.push(mix(tpl::SHAPE_0_P1, mix(info.short_shape, sp1)));
+        out.push(mix(tpl::LOWER_M1_0, mix(lm1, info.lower)));
+        out.push(mix(tpl::LOWER_0_P1, mix(info.lower, lp1)));
+        if i == 0 {
+            out.push(mix(tpl::FIRST_SHAPE, info.short_shape));
+        }
+        if self.all_caps {
+            out.push(mix(tpl::CAPS_SENT_SHAPE, info.short_shape));
+        }
+        if i > 0 {
+            let prev = self.words[i - 1];
+            let ws = WordHashes::new(prev);
+            if ws.n_affix >= 3 {
+                out.push(mix(tpl::SUFFIX3_M1, ws.suffix[2]));
+            }
+            let init = self.info[i - 1].flags & INIT_UPPER != 0;
+            out.push(mix(tpl::WORD_M1_INIT, mix(ws.exact, u64::from(init))));
+        }
+        push_bits(out, tpl::GAZ, u64::from(self.gaz[i]));
+        if i > 0 {
+            push_bits(out, tpl::GAZ_M1, u64::from(self.gaz[i - 1]));
+        }
+        if i + 1 < self.gaz.len() {
+            push_bits(out, tpl::GAZ_P1, u64::from(self.gaz[i + 1]));
+        }
+        if let Some(doc) = self.doc {
+            let d = doc[i];
+            push_bits(out, tpl::DOC_HAS, u64::from(d.has));
+            out.push(mix(tpl::DOC_MAJ, u64::from(d.majority)));
+            out.push(mix(
+                tpl::DOC_MAJ_SHAPE,
+                mix(u64::from(d.majority), info.short_shape),
+            ));
+            if i > 0 {
+                out.push(mix(tpl::DOC_MAJ_M1, u64::from(doc[i - 1].majority)));
+            }
+            if i + 1 < doc.len() {
+                out.push(mix(tpl::DOC_MAJ_P1, u64::from(doc[i + 1].majority)));
+            }
+        }
+    }
+
+    /// Appends the features that depend on the labels chosen for the previous two tokens.
+    #[inline]
+    pub(crate) fn dynamic_features(&self, i: usize, prev: u8, prev2: u8, out: &mut Vec<u64>) {
+        let info = &self.info[i];
+        let p = u64::from(prev);
+        out.push(mix(tpl::PREV, p));
+        out.push(mix(tpl::PREV2_PREV, (u64::from(prev2) << 8) | p));
+        out.push(mix(tpl::PREV_LOWER, mix(p, info.lower)));
+        out.push(mix(tpl::PREV_SHAPE, mix(p, info.short_shape)));
+    }
+}
+
+/// One feature per set bit of `bits`.
+#[inline]
+fn push_bits(out: &mut Vec<u64>, template: u64, mut bits: u64) {
+    while bits != 0 {
+        let b = bits.trailing_zeros();
+        out.push(mix(template, u64::from(b)));
+        bits &= bits - 1;
+    }
+}
+
+/// The lowercase hash of a word on its own (used by the gazetteer).
+pub(crate) fn lower_hash(word: &str) -> u64 {
+    TokenInfo::new(word).lower
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curly_and_straight_apostrophes_share_features() {
+        assert_eq!(TokenInfo::new("’s").lower, TokenInfo::new("'s").lower);
+        assert_eq!(WordHashes::new("’s").exact, WordHashes::new("'s").exact);
+    }
+
+    #[test]
+    fn case_and_digits_fold_in_the_lower_form() {
+        assert_eq!(lower_hash("OBAMA"), lower_hash("Obama"));
+        assert_eq!(lower_hash("1996"), lower_hash("2017"));
+        assert_ne!(lower_hash("Obama"), lower_hash("Obamas"));
+    }
+
+    #[test]
+    fn flags_and_shapes() {
+        let t = TokenInfo::new("McCain");
+        assert!(t.is_candidate());
+        assert_ne!(t.flags & INIT_UPPER, 0);
+        assert!(!TokenInfo::new("said").is_candidate());
+        assert_eq!(
+            TokenInfo::new("Washington").short_shape,
+            TokenInfo::new("Obama").short_shape
+        );
+        assert_eq!(
+            WordHashes::new("Washington").long_shape,
+            WordHashes::new("Pennsylvania").long_shape
+        );
+        assert_ne!(
+            WordHashes::new("Bo").long_shape,
+            WordHashes::new("Bob").long_shape
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for w in ["", "\0", "e\u{301}", "ß", "İstanbul", "\u{10FFFF}"] {
+            let _ = TokenInfo::new(w);
+            let _ = WordHashes::new(w);
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! The trained model: label set, quantised weight tables, the file format, and greedy
+//! decoding of a document in two stages (the second sees document-level facts from the
+//! first, as in Ratinov & Roth 2009).
+
+use std::collections::HashMap;
+
+use super::features::{DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER};
+use super::gazetteer::Gazetteer;
+
+/// Version of the model file format and of the feature templates. Bump it whenever
+/// either changes; older files are then refused with a "retrain" message.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+/// File magic.
+const MAGIC: &[u8; 8] = b"NDXNER\0\0";
+
+/// Entity types, in label order: PER, ORG, LOC, MISC.
+pub(crate) const N_TYPES: usize = 4;
+/// BILOU labels: 0 = O, then `1 + 4 * type + position` with position B, I, L, U.
+pub(crate) const N_LABELS: usize = 1 + 4 * N_TYPES;
+/// Position codes within a BILOU label.
+pub(crate) const B: u8 = 0;
+pub(crate) const I: u8 = 1;
+pub(crate) const L: u8 = 2;
+pub(crate) const U: u8 = 3;
+
+/// The label for `position` of an entity of type `t`.
+#[inline]
+pub(crate) const fn label(t: usize, position: u8) -> u8 {
+    1 + 4 * t as u8 + position
+}
+
+/// The entity type and position of a label, `None` for O.
+#[inline]
+pub(crate) fn split_label(l: u8) -> Option<(usize, u8)> {
+    (l != 0).then(|| (((l - 1) / 4) as usize, (l - 1) % 4))
+}
+
+/// Labels allowed after `prev` (a bit set): an open entity (B, I) must continue or close
+/// with its own type; at the end of a sentence nothing may stay open.
+#[inline]
+pub(crate) fn allowed_after(prev: u8, last: bool) -> u32 {
+    match split_label(prev) {
+        Some((t, B | I)) => {
+            if last {
+                1 << label(t, L)
+            } else {
+                (1 << label(t, I)) | (1 << label(t, L))
+            }
+        }
+        _ => {
+            let mut m = 1u32;
+            for t in 0..N_TYPES {
+                if !last {
+                    m |= 1 << label(t, B);
+                }
+                m |= 1 << label(t, U);
+            }
+            m
+        }
+    }
+}
+
+/// The best allowed label (lowest index on ties, so decoding is deterministic).
+#[inline]
+pub(crate) fn best_label(scores: &[i32; N_LABELS], allowed: u32) -> u8 {
+    let mut best = 0u8;
+    let mut best_score = i32::MIN;
+    let mut m = allowed;
+    while m != 0 {
+        let l = m.trailing_zeros() as usize;
+        m &= m - 1;
+        if scores[l] > best_score {
+            best_score = scores[l];
+            best = l as u8;
+        }
+    }
+    best
+}
+
+/// Anything that turns a feature list into label scores.
+pub(crate) trait Scorer {
+    /// Adds the weights of `features` to `scores`.
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]);
+}
+
+/// The 32-bit key a feature is stored under.
+#[inline]
+fn fold_key(f: u64) -> u32 {
+    let k = (f ^ (f >> 32)) as u32;
+    // Zero marks an empty slot.
+    if k == 0 {
+        1
+    } else {
+        k
+    }
+}
+
+/// One stage's weights: an open-addressing table from feature key to a dense row of
+/// quantised weights.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Weights {
+    /// `key << 32 | (row + 1)`, 0 when empty.
+    slots: Vec<u64>,
+    mask: usize,
+    rows: Vec<i16>,
+}
+
+/// One feature of a stage as stored in the file: key and its nonzero label weights.
+pub(crate) type SparseRow = (u32, Vec<(u8, i16)>);
+
+impl Weights {
+    /// Builds the table from rows sorted by key.
+    pub(crate) fn from_rows(rows: &[SparseRow]) -> Weights {
+        let cap = (rows.len() * 2).next_power_of_two().max(16);
+        let mut w = Weights {
+            slots: vec![0; cap],
+            mask: cap - 1,
+            rows: vec![0; rows.len() * N_LABELS],
+        };
+        for (r, (key, entries)) in rows.iter().enumerate() {
+            let mut s = *key as usize & w.mask;
+            while w.slots[s] != 0 {
+                s = (s + 1) & w.mask;
+            }
+            w.slots[s] = (u64::from(*key) << 32) | (r as u64 + 1);
+            for &(l, v) in entries {
+                w.rows[r * N_LABELS + l as usize] = v;
+            }
+        }
+        w
+    }
+
+    /// Number of stored features.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len() / N_LABELS
+    }
+
+    #[inline]
+    fn row(&self, f: u64) -> Option<&[i16]> {
+        let key = fold_key(f);
+        let mut s = key as usize & self.mask;
+        loop {
+            let slot = *self.slots.get(s)?;
+            if slot == 0 {
+                return None;
+            }
+            if (slot >> 32) as u32 == key {
+                let r = (slot as u32 - 1) as usize;
+                return Some(&self.rows[r * N_LABELS..(r + 1) * N_LABELS]);
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+impl Scorer for Weights {
+    #[inline]
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
+        for &f in features {
+            if let Some(row) = self.row(f) {
+                for (s, &w) in scores.iter_mut().zip(row) {
+                    *s += i32::from(w);
+                }
+            }
+        }
+    }
+}
+
+/// Quantises averaged weights to i16 rows keyed by 32-bit feature keys, dropping weights
+/// whose magnitude is below `prune` (relative to the largest weight) and features left
+/// with none. Features whose keys collide are summed. The result is sorted by key.
+pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<SparseRow> {
+    let max = weights
+        .iter()
+        .flat_map(|(_, r)| r.iter())
+        .fold(0f32, |m, &w| m.max(w.abs()))
+        .max(1e-9);
+    let scale = 32_000.0 / max;
+    let mut merged: HashMap<u32, [i32; N_LABELS]> = HashMap::new();
+    for (f, row) in weights {
+        let acc = merged.entry(fold_key(*f)).or_insert([0; N_LABELS]);
+        for (a, &w) in acc.iter_mut().zip(row) {
+            if w.abs() >= prune * max {
+                *a += (w * scale).round() as i32;
+            }
+        }
+    }
+    let mut out: Vec<SparseRow> = merged
+        .into_iter()
+        .filter_map(|(k, row)| {
+            let entries: Vec<(u8, i16)> = row
+                .iter()
+                .enumerate()
+                .filter(|(_, &v)| v != 0)
+                .map(|(l, &v)| (l as u8, v.clamp(-32_767, 32_767) as i16))
+                .collect();
+            (!entries.is_empty()).then_some((k, entries))
+        })
+        .collect();
+    out.sort_unstable_by_key(|r| r.0);
+    out
+}
+
+/// A loaded model: gazetteer plus the two stages' weights.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Model {
+    pub gazetteer: Gazetteer,
+    pub stage1: Weights,
+    pub stage2: Weights,
+}
+
+/// Writes a model file.
+pub(crate) fn serialize(gaz: &Gazetteer, stage1: &[SparseRow], stage2: &[SparseRow]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(N_LABELS as u32).to_le_bytes());
+    let entries = gaz.sorted_entries();
+    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    for (h, m) in entries {
+        out.extend_from_slice(&h.to_le_bytes());
+        out.push(m);
+    }
+    for stage in [stage1, stage2] {
+        out.extend_from_slice(&(stage.len() as u32).to_le_bytes());
+        for (key, entries) in stage {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.push(entries.len() as u8);
+            for &(l, v) in entries {
+                out.push(l);
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// A bounds-checked little-endian reader.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> crate::Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| {
+                model_error(format!(
+                    "truncated model file (needed {n} bytes at offset {})",
+                    self.pos
+                ))
+            })?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> crate::Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> crate::Result<u32> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> crate::Result<u64> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn i16(&mut self) -> crate::Result<i16> {
+        Ok(i16::from_le_bytes(
+            self.take(2)?.try_into().expect("2 bytes"),
+        ))
+    }
+}
+
+fn model_error(message: String) -> crate::Error {
+    crate::Error::Model {
+        what: "entity tagger model".into(),
+        message,
+    }
+}
+
+/// Parses a model file written by [`serialize`].
+pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
+    let mut r = Reader { bytes, pos: 0 };
+    if r.take(8).ok() != Some(MAGIC.as_slice()) {
+        return Err(model_error(
+            "not a newsdex tagger model (bad magic bytes)".into(),
+        ));
+    }
+    let version = r.u32()?;
+    if version != FORMAT_VERSION {
+        return Err(model_error(format!(
+            "model format version {version}, this newsdex needs {FORMAT_VERSION}: retrain with `newsdex train-tagger`"
+        )));
+    }
+    let n_labels = r.u32()?;
+    if n_labels as usize != N_LABELS {
+        return Err(model_error(format!(
+            "model has {n_labels} labels, expected {N_LABELS}"
+        )));
+    }
+    let n_gaz = r.u32()? as usize;
+    let mut gaz = Vec::with_capacity(n_gaz.min(bytes.len() / 9));
+    for _ in 0..n_gaz {
+        let h = r.u64()?;
+        gaz.push((h, r.u8()?));
+    }
+    let mut stages = Vec::with_capacity(2);
+    for _ in 0..2 {
+        let n = r.u32()? as usize;
+        let mut rows = Vec::with_capacity(n.min(bytes.len() / 5));
+        for _ in 0..n {
+            let key = r.u32()?;
+            let nnz = r.u8()? as usize;
+            let mut entries = Vec::with_capacity(nnz);
+            for _ in 0..nnz {
+                let l = r.u8()?;
+                if l as usize >= N_LABELS {
+                    return Err(model_error(format!("label {l} out of range")));
+                }
+                entries.push((l, r.i16()?));
+            }
+            rows.push((key, entries));
+        }
+        stages.push(Weights::from_rows(&rows));
+    }
+    if r.pos != bytes.len() {
+        return Err(model_error(format!(
+            "{} trailing bytes",
+            bytes.len() - r.pos
+        )));
+    }
+    let stage2 = stages.pop().unwrap_or_default();
+    let stage1 = stages.pop().unwrap_or_default();
+    Ok(Model {
+        gazetteer: Gazetteer::from_entries(gaz),
+        stage1,
+        stage2,
+    })
+}
+
+/// A document prepared for decoding: per-token facts and gazetteer marks, flat, with
+/// sentence boundaries.
+#[derive(Debug, Default)]
+pub(crate) struct PreparedDoc<'a> {
+    pub words: Vec<&'a str>,
+    pub info: Vec<TokenInfo>,
+    pub gaz: Vec<u32>,
+    pub sentences: Vec<std::ops::Range<usize>>,
+    pub all_caps: Vec<bool>,
+}
+
+impl<'a> PreparedDoc<'a> {
+    /// Computes token facts and gazetteer marks for `sentences`.
+    pub(crate) fn new<S: AsRef<[&'a str]>>(sentences: &[S], gaz: &Gazetteer) -> PreparedDoc<'a> {
+        let mut doc = PreparedDoc::default();
+        let mut marks = Vec::new();
+        for s in sentences {
+            let s = s.as_ref();
+            let start = doc.words.len();
+            doc.words.extend_from_slice(s);
+            doc.info.extend(s.iter().map(|w| TokenInfo::new(w)));
+            let info = &doc.info[start..];
+            gaz.mark(info, &mut marks);
+            doc.gaz.extend_from_slice(&marks);
+            let n_alpha = info.iter().filter(|t| t.flags & HAS_ALPHA != 0).count();
+            let any_lower = info.iter().any(|t| t.flags & HAS_LOWER != 0);
+            doc.all_caps.push(n_alpha >= 2 && !any_lower);
+            doc.sentences.push(start..doc.words.len());
+        }
+        doc
+    }
+
+    /// The view of sentence `k`, with stage-2 facts when given.
+    pub(crate) fn view<'b>(&'b self, k: usize, doc: Option<&'b [DocFacts]>) -> SentenceView<'b> {
+        let r = self.sentences[k].clone();
+        SentenceView {
+            words: &self.words[r.clone()],
+            info: &self.info[r.clone()],
+            gaz: &self.gaz[r.clone()],
+            doc: doc.map(|d| &d[r]),
+            all_caps: self.all_caps[k],
+        }
+    }
+}
+
+/// Greedy left-to-right decoding of one sentence. Tokens that cannot start an entity
+/// (no capital letter) are labelled O without scoring unless an entity is open.
+pub(crate) fn decode_sentence(
+    view: &SentenceView<'_>,
+    scorer: &impl Scorer,
+    labels: &mut [u8],
+    buf: &mut Vec<u64>,
+) {
+    let n = view.words.len();
+    let (mut prev, mut prev2) = (0u8, 0u8);
+    for i in 0..n {
+        let open = matches!(split_label(prev), Some((_, B | I)));
+        let l = if !open && !view.info[i].is_candidate() {
+            0
+        } else {
+            let allowed = allowed_after(prev, i + 1 == n);
+            if allowed.count_ones() == 1 {
+                allowed.trailing_zeros() as u8
+            } else {
+                buf.clear();
+                view.static_features(i, buf);
+                view.dynamic_features(i, prev, prev2, buf);
+                let mut scores = [0i32; N_LABELS];
+                scorer.add_scores(buf, &mut scores);
+                best_label(&scores, allowed)
+            }
+        };
+        labels[i] = l;
+        prev2 = prev;
+        prev = l;
+    }
+}
+
+/// Document-level facts for stage 2 from stage-1 labels: for each capitalised token, the
+/// entity types that *other* occurrences of the same word (case-insensitively) received.
+pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
+    // Per word: counts of types 0..4 and of capitalised mid-sentence untagged uses.
+    let mut counts: HashMap<u64, [u16; N_TYPES + 1]> = HashMap::new();
+    let contribution = |idx: usize, first: bool, caps: bool| -> Option<usize> {
+        if !doc.info[idx].is_candidate() {
+            return None;
+        }
+        match split_label(labels[idx]) {
+            Some((t, _)) => Some(t),
+            None if !first && !caps => Some(N_TYPES),
+            None => None,
+        }
+    };
+    for (k, r) in doc.sentences.iter().enumerate() {
+        for idx in r.clone() {
+            if let Some(c) = contribution(idx, idx == r.start, doc.all_caps[k]) {
+                let e = counts
+                    .entry(doc.info[idx].lower)
+                    .or_insert([0; N_TYPES + 1]);
+                e[c] = e[c].saturating_add(1);
+            }
+        }
+    }
+    let mut out = vec![DocFacts::default(); doc.words.len()];
+    for (k, r) in doc.sentences.iter().enumerate() {
+        for idx in r.clone() {
+            if !doc.info[idx].is_candidate() {
+                continue;
+            }
+            let Some(mut c) = counts.get(&doc.info[idx].lower).copied() else {
+                continue;
+            };
+            if let Some(own) = contribution(idx, idx == r.start, doc.all_caps[k]) {
+                c[own] -= 1;
+            }
+            let mut has = 0u8;
+            let (mut best, mut best_n) = (0u8, 0u16);
+            for (t, &n) in c.iter().enumerate().take(N_TYPES) {
+                if n > 0 {
+                    has |= 1 << t;
+                    if n > best_n {
+                        best_n = n;
+                        best = t as u8 + 1;
+                    }
+                }
+            }
+            if c[N_TYPES] > best_n {
+                best = N_TYPES as u8 + 1;
+            }
+            out[idx] = DocFacts {
+                has,
+                majority: best,
+            };
+        }
+    }
+    out
+}
+
+impl Model {
+    /// Tags a prepared document with both stages; BILOU labels, flat.
+    pub(crate) fn tag(&self, doc: &PreparedDoc<'_>) -> Vec<u8> {
+        let mut labels = vec![0u8; doc.words.len()];
+        let mut buf = Vec::with_capacity(64);
+        for k in 0..doc.sentences.len() {
+            let r = doc.sentences[k].clone();
+            decode_sentence(&doc.view(k, None), &self.stage1, &mut labels[r], &mut buf);
+        }
+        if self.stage2.len() == 0 {
+            return labels;
+        }
+        let facts = doc_facts(doc, &labels);
+        for k in 0..doc.sentences.len() {
+            let r = doc.sentences[k].clone();
+            decode_sentence(
+                &doc.view(k, Some(&facts)),
+                &self.stage2,
+                &mut labels[r],
+                &mut buf,
+            );
+        }
+        labels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilou_constraints() {
+        let b_per = label(0, B);
+        assert_eq!(
+            allowed_after(b_per, false),
+            (1 << label(0, I)) | (1 << label(0, L))
+        );
+        assert_eq!(allowed_after(b_per, true), 1 << label(0, L));
+        let at_end = allowed_after(0, true);
+        assert_eq!(at_end & (1 << label(2, B)), 0);
+        assert_ne!(at_end & (1 << label(2, U)), 0);
+        assert_eq!(split_label(label(3, U)), Some((3, U)));
+        assert_eq!(split_label(0), None);
+    }
+
+    #[test]
+    fn model_file_round_trips_and_rejects_garbage() {
+        let mut gaz = Gazetteer::default();
+        gaz.insert(&["New", "York"], 2);
+        let rows = quantize(&[(42, [0.5; N_LABELS]), (7, [0.0; N_LABELS])], 0.0);
+        assert_eq!(rows.len(), 1);
+        let bytes = serialize(&gaz, &rows, &rows);
+        let model = deserialize(&bytes).unwrap();
+        assert_eq!(model.stage1.len(), 1);
+        let mut scores = [0; N_LABELS];
+        model.stage2.add_scores(&[42, 7], &mut scores);
+        assert_eq!(scores, [32_000; N_LABELS]);
+        assert!(deserialize(b"").is_err());
+        assert!(deserialize(&bytes[..bytes.len() - 1]).is_err());
+        let mut bad = bytes.clone();
+        bad[8] = 99;
+        let err = deserialize(&bad).unwrap_err().to_string();
+        assert!(err.contains("retrain"), "{err}");
+    }
+}
