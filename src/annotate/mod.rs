@@ -1,1 +1,411 @@
-//! annotate stage.
+//! Annotate stage: who speaks in each paragraph (attributions resolved to canonical
+//! speakers with party) and which people, organisations and places it mentions.
+//!
+//! Annotation never fails: any text yields a (possibly empty) annotation.
+//!
+//! **Invariant:** every span in the output is a byte range of the article body, lies
+//! inside its paragraph, and falls on char boundaries.
+
+mod attribution;
+mod entities;
+pub mod lexicon;
+mod party;
+mod people;
+mod phrase;
+mod quotes;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::clean::{self, Paragraph, ParagraphKind};
+use crate::corpus::Article;
+use crate::roster::{Party, Roster};
+use crate::tagger::{self, EntityKind, EntitySpan, Tagger};
+use attribution::{Carry, Found, Inherit};
+use people::People;
+use phrase::{SourceKind, SourcePhrase, Tokens};
+
+pub use quotes::{find_quotes, Quote};
+
+/// What kind of speaker a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    /// A named person.
+    Person,
+    /// An organisation ("the White House said").
+    Organization,
+    /// A collective ("Democrats", "officials").
+    Group,
+    /// An unnamed individual ("a senior official").
+    Anonymous,
+}
+
+impl SpeakerKind {
+    /// The lowercase name used in facets and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Organization => "organization",
+            SpeakerKind::Group => "group",
+            SpeakerKind::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// A speaker of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Canonical name.
+    pub name: String,
+    /// What kind of speaker.
+    pub kind: SpeakerKind,
+    /// Party, when the text or the roster gives one.
+    pub party: Option<Party>,
+    /// Where the party came from: `tag`, `title` or `roster`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_source: Option<String>,
+    /// For a spokesperson, whom they speak for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaks_for: Option<String>,
+}
+
+/// One attribution: content tied to a source through a cue. Spans are byte offsets into
+/// the article body, end-exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// What was said.
+    pub content: [usize; 2],
+    /// The words naming the source, when the paragraph has them.
+    pub source: Option<[usize; 2]>,
+    /// The cue ("said", "according to", a colon).
+    pub cue: Option<[usize; 2]>,
+    /// Canonical speaker name, when resolved.
+    pub speaker: Option<String>,
+    /// The speaker's party.
+    pub party: Option<Party>,
+    /// Whether the content is a direct quotation.
+    pub direct: bool,
+    /// The rule that found it (see the table in `attribution`).
+    pub rule: String,
+}
+
+/// A named entity mention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// The words as written.
+    pub text: String,
+    /// Canonical name within the article.
+    pub name: String,
+    /// Person, organization, place or misc.
+    pub kind: EntityKind,
+    /// Byte offsets into the article body.
+    pub span: [usize; 2],
+}
+
+/// One annotated paragraph: the `annotate --json` wire format, one object per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParagraphRecord {
+    /// The file the article came from.
+    pub path: String,
+    /// Position of the article in its file.
+    pub article: usize,
+    /// Article title.
+    pub title: Option<String>,
+    /// Article date.
+    pub date: Option<NaiveDate>,
+    /// Article source (outlet).
+    pub source: Option<String>,
+    /// Paragraph number within the article.
+    pub paragraph: usize,
+    /// Paragraph kind.
+    pub kind: ParagraphKind,
+    /// The subheading the paragraph sits under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Byte offset of the paragraph in the article body.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Paragraph text, line breaks joined.
+    pub text: String,
+    /// Distinct speakers of the paragraph's attributions.
+    pub speakers: Vec<Speaker>,
+    /// Attributions in text order.
+    pub attributions: Vec<Attribution>,
+    /// Entity mentions in text order.
+    pub entities: Vec<Entity>,
+}
+
+/// The annotator: the shipped roster and tagger, loaded once and shared by all threads.
+#[derive(Clone, Copy)]
+pub struct Annotator<'m> {
+    roster: &'m Roster,
+    tagger: &'m Tagger,
+}
+
+impl Annotator<'static> {
+    /// The annotator with the built-in roster and tagger.
+    pub fn builtin() -> Self {
+        Annotator { roster: Roster::builtin(), tagger: Tagger::builtin() }
+    }
+}
+
+/// A speaker reference before names are final: a person of the article or another source.
+#[derive(Debug, Clone, PartialEq)]
+enum SpeakerRef {
+    Person(usize),
+    Other(Speaker),
+}
+
+/// An attribution with its speaker reference, during annotation.
+struct Pending {
+    found: Found,
+    source_span: Option<(usize, usize)>,
+    speaker: Option<SpeakerRef>,
+}
+
+/// Per-paragraph analysis shared by the passes.
+struct Analysis {
+    paragraph: Paragraph,
+    spans: Vec<(usize, usize)>,
+    entities: Vec<EntitySpan>,
+    entity_people: Vec<Option<usize>>,
+    pending: Vec<Pending>,
+}
+
+impl<'m> Annotator<'m> {
+    /// An annotator using `roster` (for `--roster FILE`) and `tagger`.
+    pub fn new(roster: &'m Roster, tagger: &'m Tagger) -> Self {
+        Annotator { roster, tagger }
+    }
+
+    /// Annotates every paragraph of `article`.
+    pub fn annotate(&self, article: &Article) -> Vec<ParagraphRecord> {
+        let mut people = People::new(self.roster, article.date);
+        let mut analyses: Vec<Analysis> = clean::paragraphs(article).into_iter().map(|p| self.analyse(p)).collect();
+        let mut carry = Carry::default();
+        let mut last_speaker: Option<(usize, SpeakerRef)> = None;
+        for a in &mut analyses {
+            register_people(a, &mut people);
+            if a.paragraph.kind != ParagraphKind::Body {
+                continue;
+            }
+            let t = Tokens { text: &a.paragraph.text, spans: &a.spans };
+            let sentences = tagger::sentences(t.text, t.spans);
+            let quotes = if memchr::memchr3(b'"', 0xe2, 0xe2, t.text.as_bytes()).is_some() {
+                find_quotes(t.text)
+            } else {
+                Vec::new()
+            };
+            let found = attribution::find(&t, &sentences, &quotes, &carry);
+            carry = found.carry;
+            let previous = last_speaker.as_ref().filter(|(index, _)| index + 1 == a.paragraph.index).map(|(_, s)| s.clone());
+            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, previous);
+            if let Some(s) = a.pending.iter().rev().find_map(|p| p.speaker.clone()) {
+                last_speaker = Some((a.paragraph.index, s));
+            }
+        }
+        let acronyms = learn_acronyms(&analyses);
+        analyses.into_iter().map(|a| record(article, a, &people, &acronyms)).collect()
+    }
+
+    fn analyse(&self, paragraph: Paragraph) -> Analysis {
+        let spans = tagger::tokenize(&paragraph.text);
+        let entities = self.tagger.entities(&paragraph.text);
+        Analysis { paragraph, spans, entity_people: Vec::new(), entities, pending: Vec::new() }
+    }
+}
+
+/// Registers the paragraph's person mentions (the tagger's PER spans) in text order, with
+/// the titles before them and any party written next to them.
+fn register_people(a: &mut Analysis, people: &mut People) {
+    let text = &a.paragraph.text;
+    let t = Tokens { text, spans: &a.spans };
+    let allow_bare_party = a.paragraph.kind == ParagraphKind::Body;
+    a.entity_people = a
+        .entities
+        .iter()
+        .map(|e| {
+            if e.kind != EntityKind::Person {
+                return None;
+            }
+            let first = t.first_at(e.start);
+            let end = t.end_before(e.end);
+            let (titles, name) = split_titles(&t, first, end);
+            let parts: Vec<&str> = name.clone().map(|i| t.word(i)).collect();
+            let possessive = t.spans.get(end).is_some_and(|_| t.is_possessive_mark(end));
+            let person = people.mention(&parts, &titles, a.paragraph.start + e.start, possessive)?;
+            let evidence = party::after_name(text, e.end, allow_bare_party).or_else(|| party::in_titles(titles.iter().copied()));
+            if let Some(evidence) = evidence {
+                people.set_party(person, evidence);
+            }
+            Some(person)
+        })
+        .collect();
+}
+
+/// The titles before a name span (inside it, and the title words just before it), and the
+/// token range of the name proper.
+fn split_titles<'t>(t: &Tokens<'t>, first: usize, end: usize) -> (Vec<&'t str>, std::ops::Range<usize>) {
+    let mut start = first;
+    while start > 0 && first - start < 4 && is_title_word(t, start - 1) {
+        start -= 1;
+    }
+    let mut name_start = first;
+    while name_start + 1 < end && lexicon::contains(lexicon::TITLES, t.word(name_start)) {
+        name_start += 1;
+    }
+    ((start..name_start).map(|i| t.word(i)).collect(), name_start..end)
+}
+
+fn is_title_word(t: &Tokens, i: usize) -> bool {
+    let w = t.word(i);
+    lexicon::contains(lexicon::TITLES, w) || matches!(w, "Democratic" | "Republican" | "GOP" | "House" | "Senate")
+}
+
+/// Resolves the source of each attribution to a speaker.
+fn resolve(t: &Tokens, offset: usize, found: Vec<Found>, people: &mut People, previous: Option<SpeakerRef>) -> Vec<Pending> {
+    let mut out: Vec<Pending> = Vec::with_capacity(found.len());
+    for f in found {
+        let source_span = f.source.as_ref().map(|s| (t.spans[s.tokens.start].0, t.spans[s.tokens.end - 1].1));
+        let speaker = match (&f.source, f.inherit) {
+            (Some(source), _) => resolve_source(t, offset, source, people),
+            (None, Inherit::Paragraph) => out.iter().rev().find_map(|p| p.speaker.clone()),
+            (None, Inherit::PreviousParagraph) => previous.clone(),
+            (None, Inherit::No) => None,
+        };
+        out.push(Pending { found: f, source_span, speaker });
+    }
+    out
+}
+
+fn phrase_text<'t>(t: &Tokens<'t>, range: std::ops::Range<usize>) -> &'t str {
+    &t.text[t.spans[range.start].0..t.spans[range.end - 1].1]
+}
+
+fn resolve_source(t: &Tokens, offset: usize, source: &SourcePhrase, people: &mut People) -> Option<SpeakerRef> {
+    let pos = offset + t.spans[source.tokens.start].0;
+    let other = |kind| {
+        let text = phrase_text(t, source.tokens.clone());
+        let name = strip_determiner(text);
+        let party = match name.to_lowercase().as_str() {
+            "democrats" => Some(Party::Democrat),
+            "republicans" => Some(Party::Republican),
+            _ => None,
+        };
+        Some(SpeakerRef::Other(Speaker { name: name.to_owned(), kind, party, party_source: None, speaks_for: None }))
+    };
+    match &source.kind {
+        SourceKind::Name { name, prefix } => {
+            let parts: Vec<&str> = name.clone().map(|i| t.word(i)).collect();
+            let titles: Vec<&str> = prefix.clone().map(|i| t.word(i)).collect();
+            let person = people.mention(&parts, &titles, pos, false)?;
+            if let Some(evidence) = party::in_titles(titles.iter().copied()) {
+                people.set_party(person, evidence);
+            }
+            Some(SpeakerRef::Person(person))
+        }
+        SourceKind::Pronoun(male) => people.resolve_pronoun(*male, pos).map(SpeakerRef::Person),
+        SourceKind::Definite { head } => match people.resolve_description(head, pos) {
+            Some(person) => Some(SpeakerRef::Person(person)),
+            None if lexicon::contains(lexicon::ANONYMOUS_HEADS, head) => other(SpeakerKind::Anonymous),
+            None => None,
+        },
+        SourceKind::Anonymous => other(SpeakerKind::Anonymous),
+        SourceKind::Organization => other(SpeakerKind::Organization),
+        SourceKind::Group => other(SpeakerKind::Group),
+    }
+}
+
+/// "a White House official" -> "White House official"; "the FBI" -> "FBI".
+fn strip_determiner(text: &str) -> &str {
+    match text.split_once(' ') {
+        Some((first, rest)) if lexicon::contains(lexicon::DETERMINERS, first) => rest,
+        _ => text,
+    }
+}
+
+fn learn_acronyms(analyses: &[Analysis]) -> HashMap<String, String> {
+    let mut acronyms = HashMap::new();
+    for a in analyses {
+        for e in a.entities.iter().filter(|e| e.kind == EntityKind::Organization) {
+            entities::learn_acronym(&a.paragraph.text[e.start..e.end], &mut acronyms);
+        }
+    }
+    acronyms
+}
+
+fn speaker_of(r: &SpeakerRef, people: &People) -> Speaker {
+    match r {
+        SpeakerRef::Other(s) => s.clone(),
+        SpeakerRef::Person(i) => {
+            let p = people.person(*i);
+            Speaker {
+                name: p.name.clone(),
+                kind: SpeakerKind::Person,
+                party: p.party.map(|(party, _)| party),
+                party_source: p.party.map(|(_, from)| from.to_owned()),
+                speaks_for: p.speaks_for.clone(),
+            }
+        }
+    }
+}
+
+fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<String, String>) -> ParagraphRecord {
+    let base = a.paragraph.start;
+    let shift = |(s, e): (usize, usize)| [base + s, base + e];
+    let mut speakers: Vec<Speaker> = Vec::new();
+    let attributions = a
+        .pending
+        .iter()
+        .map(|p| {
+            let speaker = p.speaker.as_ref().map(|r| speaker_of(r, people));
+            if let Some(s) = &speaker {
+                if !speakers.iter().any(|known| known.name == s.name) {
+                    speakers.push(s.clone());
+                }
+            }
+            Attribution {
+                content: shift(p.found.content),
+                source: p.source_span.map(shift),
+                cue: p.found.cue.map(shift),
+                party: speaker.as_ref().and_then(|s| s.party),
+                speaker: speaker.map(|s| s.name),
+                direct: p.found.direct,
+                rule: p.found.rule.to_owned(),
+            }
+        })
+        .collect();
+    let entities = a
+        .entities
+        .iter()
+        .zip(a.entity_people.iter().copied().chain(std::iter::repeat(None)))
+        .map(|(e, person)| {
+            let text = &a.paragraph.text[e.start..e.end];
+            let name = match person {
+                Some(i) => people.person(i).name.clone(),
+                None => entities::canonical_name(text, e.kind, acronyms),
+            };
+            Entity { text: text.to_owned(), name, kind: e.kind, span: shift((e.start, e.end)) }
+        })
+        .collect();
+    ParagraphRecord {
+        path: article.path.clone(),
+        article: article.position,
+        title: article.title.clone(),
+        date: article.date,
+        source: article.source.clone(),
+        paragraph: a.paragraph.index,
+        kind: a.paragraph.kind,
+        section: a.paragraph.section,
+        start: a.paragraph.start,
+        end: a.paragraph.end,
+        text: a.paragraph.text,
+        speakers,
+        attributions,
+        entities,
+    }
+}

@@ -1,0 +1,296 @@
+//! The people of one article: every name mention resolved to a canonical person (the first
+//! full mention sets the name; surnames and titles map back), with gender and party, and
+//! the order of mentions that pronouns and descriptions resolve against.
+
+use chrono::NaiveDate;
+
+use super::lexicon::{self, GENDERED_HONORIFICS};
+use super::party::FROM_ROSTER;
+use crate::roster::{Gender, Party, Roster};
+
+/// One person of the article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Canonical name: the fullest form the article uses.
+    pub name: String,
+    /// Lowercase surname.
+    pub last: String,
+    /// Lowercase first name, when the article gave one.
+    pub first: Option<String>,
+    /// `Some(true)` male, `Some(false)` female.
+    pub gender: Option<bool>,
+    /// The party and where it came from.
+    pub party: Option<(Party, &'static str)>,
+    /// Lowercase titles and descriptions written before the name.
+    pub titles: Vec<String>,
+    /// For a spokesperson: whom they speak for.
+    pub speaks_for: Option<String>,
+}
+
+/// A mention of a person at a byte offset of the article body.
+#[derive(Debug, Clone, Copy)]
+struct Mention {
+    pos: usize,
+    person: usize,
+    possessive: bool,
+}
+
+/// Name suffixes that are not surnames.
+const SUFFIXES: &[&str] = &["I", "II", "III", "IV", "Jr", "Jr.", "Sr", "Sr."];
+
+/// The people of one article.
+pub struct People<'r> {
+    roster: &'r Roster,
+    date: Option<NaiveDate>,
+    persons: Vec<Person>,
+    mentions: Vec<Mention>,
+}
+
+impl<'r> People<'r> {
+    /// An empty registry for an article published on `date`.
+    pub fn new(roster: &'r Roster, date: Option<NaiveDate>) -> Self {
+        People { roster, date, persons: Vec::new(), mentions: Vec::new() }
+    }
+
+    /// The person with index `i`.
+    pub fn person(&self, i: usize) -> &Person {
+        &self.persons[i]
+    }
+
+    /// Records a mention of the name `parts` (titles excluded) at article offset `pos`,
+    /// written after `titles`, and returns the person it refers to.
+    pub fn mention(&mut self, parts: &[&str], titles: &[&str], pos: usize, possessive: bool) -> Option<usize> {
+        let parts: Vec<&str> =
+            parts.iter().copied().filter(|p| !SUFFIXES.contains(p) && p.chars().any(char::is_alphabetic)).collect();
+        let last = (*parts.last()?).to_lowercase();
+        let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
+        let person = match self.find(&last, first.as_deref()) {
+            Some(i) => {
+                if first.is_some() && self.persons[i].first.is_none() {
+                    self.persons[i].first = first.clone();
+                    self.persons[i].name = display_name(&parts);
+                }
+                i
+            }
+            None if parts.len() == 1 && first.is_none() => self.add_surname_only(parts[0], &last)?,
+            None => self.add(display_name(&parts), last, first),
+        };
+        self.note_titles(person, titles);
+        self.mentions.push(Mention { pos, person, possessive });
+        Some(person)
+    }
+
+    /// A person already known under this surname (and compatible first name), preferring
+    /// the most recently mentioned; a lone word may also be a known first name.
+    fn find(&self, last: &str, first: Option<&str>) -> Option<usize> {
+        let by_recency = self.mentions.iter().rev().map(|m| m.person).chain((0..self.persons.len()).rev());
+        let mut found = None;
+        for i in by_recency {
+            let p = &self.persons[i];
+            let same_last = p.last == last;
+            let compatible_first = match (first, p.first.as_deref()) {
+                (Some(a), Some(b)) => a == b || a.starts_with(b) || b.starts_with(a),
+                _ => true,
+            };
+            if same_last && compatible_first {
+                found = Some(i);
+                break;
+            }
+        }
+        found.or_else(|| {
+            first.is_none().then(|| self.persons.iter().rposition(|p| p.first.as_deref() == Some(last))).flatten()
+        })
+    }
+
+    fn add(&mut self, name: String, last: String, first: Option<String>) -> usize {
+        let roster = self.roster.lookup(&name, self.date);
+        let gender = roster
+            .as_ref()
+            .and_then(|r| r.gender)
+            .or_else(|| first.as_deref().and_then(|f| self.roster.first_name_gender(f)))
+            .map(|g| g == Gender::Male);
+        self.persons.push(Person {
+            name,
+            last,
+            first,
+            gender,
+            party: roster.and_then(|r| r.party).map(|p| (p, FROM_ROSTER)),
+            titles: Vec::new(),
+            speaks_for: None,
+        });
+        self.persons.len() - 1
+    }
+
+    /// A surname never seen with a first name: the roster may know who it is ("Trump").
+    fn add_surname_only(&mut self, word: &str, last: &str) -> Option<usize> {
+        match self.roster.lookup_surname(word, self.date) {
+            Some(m) => {
+                let first = m.name.split_whitespace().next().map(str::to_lowercase);
+                let i = self.add(m.name.clone(), last.to_owned(), first);
+                let p = &mut self.persons[i];
+                p.gender = p.gender.or(m.gender.map(|g| g == Gender::Male));
+                p.party = p.party.or(m.party.map(|party| (party, FROM_ROSTER)));
+                Some(i)
+            }
+            None => Some(self.add(word.to_owned(), last.to_owned(), None)),
+        }
+    }
+
+    fn note_titles(&mut self, person: usize, titles: &[&str]) {
+        let p = &mut self.persons[person];
+        for title in titles {
+            if let Some(male) = lexicon::lookup(GENDERED_HONORIFICS, title) {
+                p.gender = Some(male);
+            }
+            let lower = title.to_lowercase();
+            if !p.titles.contains(&lower) {
+                p.titles.push(lower);
+            }
+        }
+        if p.speaks_for.is_none() {
+            p.speaks_for = spokesperson_for(titles);
+        }
+    }
+
+    /// Sets the party of `person` from evidence in the text, which outranks the roster.
+    pub fn set_party(&mut self, person: usize, party: (Party, &'static str)) {
+        let p = &mut self.persons[person];
+        if p.party.is_none_or(|(_, from)| from == FROM_ROSTER) {
+            p.party = Some(party);
+        }
+    }
+
+    /// The person a pronoun at `pos` refers to: the most recent earlier non-possessive
+    /// mention of someone of that gender (possessive modifiers such as "Trump's campaign"
+    /// are rarely what a later "he" means). Unknown-gender people are a fallback.
+    pub fn resolve_pronoun(&self, male: Option<bool>, pos: usize) -> Option<usize> {
+        let male = male?;
+        let earlier = self.mentions.iter().rev().filter(|m| m.pos < pos && !m.possessive);
+        let mut fallback = None;
+        for m in earlier {
+            match self.persons[m.person].gender {
+                Some(g) if g == male => return Some(m.person),
+                None if fallback.is_none() => fallback = Some(m.person),
+                _ => {}
+            }
+        }
+        fallback
+    }
+
+    /// The person a definite description ("the senator", "the Minnesota Democrat") at
+    /// `pos` refers to: the most recently mentioned person it fits.
+    pub fn resolve_description(&self, head: &str, pos: usize) -> Option<usize> {
+        let party = Party::parse(head).filter(|_| matches!(head, "democrat" | "republican" | "independent"));
+        let fits = |p: &Person| match party {
+            Some(party) => p.party.is_some_and(|(q, _)| q == party),
+            None => p.titles.iter().any(|t| same_title(t, head)),
+        };
+        self.mentions.iter().rev().filter(|m| m.pos < pos).map(|m| m.person).find(|&i| fits(&self.persons[i]))
+    }
+}
+
+/// "Sen." and "senator", "Rep." and "representative", "Gov." and "governor" are one title.
+fn same_title(written: &str, head: &str) -> bool {
+    let short = |s: &str| -> String {
+        match s.trim_end_matches('.') {
+            "sen" => "senator".into(),
+            "rep" => "representative".into(),
+            "gov" => "governor".into(),
+            "congressman" | "congresswoman" => "representative".into(),
+            other => other.into(),
+        }
+    };
+    short(written) == short(head)
+}
+
+/// "Justice Department spokeswoman": the words before the spokesperson title.
+fn spokesperson_for(titles: &[&str]) -> Option<String> {
+    let at = titles.iter().position(|t| matches!(t.to_lowercase().as_str(), "spokesman" | "spokeswoman" | "spokesperson"))?;
+    let org: Vec<&str> = titles[..at].iter().copied().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).collect();
+    (!org.is_empty()).then(|| org.join(" "))
+}
+
+/// The name as displayed: words joined by single spaces, all-capitals names (transcripts)
+/// in title case.
+fn display_name(parts: &[&str]) -> String {
+    let shout = parts.iter().all(|p| !p.chars().any(char::is_lowercase));
+    if !shout {
+        return parts.join(" ");
+    }
+    parts
+        .iter()
+        .map(|p| {
+            let mut chars = p.chars();
+            chars.next().map(|c| c.to_string() + &chars.as_str().to_lowercase()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people() -> People<'static> {
+        People::new(Roster::builtin(), NaiveDate::from_ymd_opt(2017, 3, 2))
+    }
+
+    #[test]
+    fn surname_maps_back_to_full_name() {
+        let mut p = people();
+        let a = p.mention(&["Jeff", "Sessions"], &["Attorney", "General"], 0, false).unwrap();
+        let b = p.mention(&["Sessions"], &[], 50, false).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(p.person(a).name, "Jeff Sessions");
+    }
+
+    #[test]
+    fn pronoun_takes_most_recent_person_of_that_gender_skipping_possessives() {
+        let mut p = people();
+        let sessions = p.mention(&["Jeff", "Sessions"], &[], 0, false).unwrap();
+        p.mention(&["Donald", "Trump"], &[], 10, true);
+        let warren = p.mention(&["Elizabeth", "Warren"], &["Senator"], 20, false).unwrap();
+        assert_eq!(p.resolve_pronoun(Some(true), 30), Some(sessions));
+        assert_eq!(p.resolve_pronoun(Some(false), 30), Some(warren));
+        assert_eq!(p.resolve_pronoun(None, 30), None);
+    }
+
+    #[test]
+    fn honorific_sets_gender() {
+        let mut p = people();
+        let i = p.mention(&["Pat", "Quux"], &["Ms."], 0, false).unwrap();
+        assert_eq!(p.person(i).gender, Some(false));
+    }
+
+    #[test]
+    fn roster_gives_party_and_text_outranks_it() {
+        let mut p = people();
+        let i = p.mention(&["Elizabeth", "Warren"], &[], 0, false).unwrap();
+        assert_eq!(p.person(i).party, Some((Party::Democrat, FROM_ROSTER)));
+        p.set_party(i, (Party::Independent, "tag"));
+        assert_eq!(p.person(i).party, Some((Party::Independent, "tag")));
+    }
+
+    #[test]
+    fn descriptions_resolve_by_title_or_party() {
+        let mut p = people();
+        let franken = p.mention(&["Al", "Franken"], &["Sen."], 0, false).unwrap();
+        p.mention(&["Jeff", "Sessions"], &["Attorney", "General"], 10, false);
+        assert_eq!(p.resolve_description("senator", 20), Some(franken));
+        assert_eq!(p.resolve_description("democrat", 20), Some(franken));
+        assert_eq!(p.resolve_description("mayor", 20), None);
+    }
+
+    #[test]
+    fn spokesperson_records_whom_they_speak_for() {
+        let mut p = people();
+        let i = p.mention(&["Sarah", "Isgur", "Flores"], &["Justice", "Department", "spokeswoman"], 0, false).unwrap();
+        assert_eq!(p.person(i).speaks_for.as_deref(), Some("Justice Department"));
+        assert_eq!(p.person(i).gender, Some(false));
+    }
+
+    #[test]
+    fn transcript_names_are_title_cased() {
+        assert_eq!(display_name(&["TRUMP"]), "Trump");
+    }
+}

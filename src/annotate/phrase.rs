@@ -1,0 +1,276 @@
+//! Reading the noun phrase that names a source, to the left of a cue ("Senator Lindsey
+//! Graham, a prominent Republican ..., also said") or to its right ("said Sen. Al Franken").
+//!
+//! Works on the token spans of one paragraph; returns what the phrase is (a name, a
+//! pronoun, a description, an organisation, a group), never what it refers to: that is
+//! resolved per article in `people`.
+
+use super::lexicon::{self, DETERMINERS, GROUP_HEADS, ORGANIZATION_HEADS, SOURCE_VERB_FILLERS, TITLES};
+
+/// Token spans of a paragraph with the text they index.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokens<'t> {
+    /// The paragraph text.
+    pub text: &'t str,
+    /// Byte spans of its tokens.
+    pub spans: &'t [(usize, usize)],
+}
+
+impl<'t> Tokens<'t> {
+    /// The text of token `i`.
+    pub fn word(&self, i: usize) -> &'t str {
+        let (s, e) = self.spans[i];
+        &self.text[s..e]
+    }
+
+    /// Whether token `i` starts with an uppercase letter.
+    pub fn is_capitalised(&self, i: usize) -> bool {
+        self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Whether token `i` is a possessive clitic (`'s`, `’s`, or a bare apostrophe after s).
+    pub fn is_possessive_mark(&self, i: usize) -> bool {
+        matches!(self.word(i), "'s" | "\u{2019}s" | "'" | "\u{2019}" | "'S")
+    }
+
+    /// Index of the first token starting at or after byte `at`.
+    pub fn first_at(&self, at: usize) -> usize {
+        self.spans.partition_point(|&(s, _)| s < at)
+    }
+
+    /// Index one past the last token ending at or before byte `at`.
+    pub fn end_before(&self, at: usize) -> usize {
+        self.spans.partition_point(|&(_, e)| e <= at)
+    }
+}
+
+/// What a source phrase is, before it is resolved to a speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A personal name; `name` is token range of the name proper (titles excluded) and
+    /// `prefix` the titles and affiliations written before it.
+    Name {
+        /// Token range of the name.
+        name: std::ops::Range<usize>,
+        /// Token range of the words before the name inside the phrase.
+        prefix: std::ops::Range<usize>,
+    },
+    /// `he`, `she`, `they`...; `Some(true)` male, `Some(false)` female.
+    Pronoun(Option<bool>),
+    /// "the senator", "the Minnesota Democrat": refers back to someone named earlier.
+    Definite {
+        /// Lowercase head noun.
+        head: String,
+    },
+    /// "a senior White House official": an unnamed individual.
+    Anonymous,
+    /// "the Justice Department", "the White House", "CNN".
+    Organization,
+    /// "Democrats", "officials".
+    Group,
+}
+
+/// A source phrase: its token range and kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePhrase {
+    /// Token range of the whole phrase.
+    pub tokens: std::ops::Range<usize>,
+    /// What it is.
+    pub kind: SourceKind,
+}
+
+/// Longest name kept: titles and affiliations beyond it belong to the prefix.
+const MAX_NAME_TOKENS: usize = 4;
+
+/// Longest description read ("a senior administration official familiar with ...").
+const MAX_DESCRIPTION_TOKENS: usize = 7;
+
+/// The source phrase ending just before token `cue` (skipping "also", "has" and the like,
+/// and an apposition between commas), not reaching before token `floor`.
+pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhrase> {
+    let mut end = cue;
+    while end > floor && lexicon::contains(SOURCE_VERB_FILLERS, t.word(end - 1)) {
+        end -= 1;
+    }
+    if end > floor && t.word(end - 1) == "," {
+        // "X, a prominent Republican who served ..., also said": skip the apposition.
+        let comma = (floor..end - 1).rev().take(40).find(|&k| t.word(k) == ",")?;
+        end = comma;
+    }
+    if end <= floor {
+        return None;
+    }
+    let last = end - 1;
+    if let Some(gender) = lexicon::lookup(lexicon::PRONOUNS, t.word(last)) {
+        return Some(SourcePhrase { tokens: last..end, kind: SourceKind::Pronoun(gender) });
+    }
+    if t.is_capitalised(last) {
+        return capitalised_phrase(t, floor, end);
+    }
+    description_before(t, floor, end)
+}
+
+/// The source phrase starting at token `from` (after "said", "according to").
+pub fn source_after(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    let first = from;
+    if first >= limit {
+        return None;
+    }
+    if let Some(gender) = lexicon::lookup(lexicon::PRONOUNS, t.word(first)) {
+        return Some(SourcePhrase { tokens: first..first + 1, kind: SourceKind::Pronoun(gender) });
+    }
+    let mut end = first;
+    if t.is_capitalised(first) || lexicon::contains(TITLES, t.word(first)) {
+        while end < limit && end - first < 8 && is_name_or_title(t, end) {
+            end += 1;
+        }
+        return capitalised_phrase(t, first, end);
+    }
+    if lexicon::contains(DETERMINERS, t.word(first)) {
+        while end < limit && end - first < MAX_DESCRIPTION_TOKENS && is_description_word(t, end) {
+            end += 1;
+        }
+        return description_before(t, first, end);
+    }
+    if lexicon::contains(GROUP_HEADS, t.word(first)) {
+        return Some(SourcePhrase { tokens: first..first + 1, kind: SourceKind::Group });
+    }
+    None
+}
+
+fn is_name_or_title(t: &Tokens, i: usize) -> bool {
+    let w = t.word(i);
+    (t.is_capitalised(i) && w.chars().any(char::is_alphabetic)) || lexicon::contains(TITLES, w)
+}
+
+fn is_description_word(t: &Tokens, i: usize) -> bool {
+    t.word(i).chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// A run of capitalised words and titles ending at `end`: a person's name with its titles,
+/// an organisation, or a capitalised group ("Democrats").
+fn capitalised_phrase(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhrase> {
+    let mut start = end;
+    while start > floor && is_name_or_title(t, start - 1) {
+        start -= 1;
+    }
+    // Sentence-initial function words ("But Sessions said") are not part of the name.
+    while start < end && lexicon::contains(lexicon::NOT_NAMES, t.word(start)) {
+        start += 1;
+    }
+    if start == end {
+        return None;
+    }
+    let definite = start > floor && t.word(start - 1).eq_ignore_ascii_case("the");
+    let last_word = t.word(end - 1);
+    if lexicon::contains(GROUP_HEADS, last_word) {
+        return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Group });
+    }
+    let person_noun = lexicon::contains(TITLES, last_word) || matches!(last_word, "Democrat" | "Republican" | "Independent");
+    if definite && person_noun {
+        return Some(SourcePhrase { tokens: start - 1..end, kind: SourceKind::Definite { head: last_word.to_lowercase() } });
+    }
+    let acronym = last_word.len() >= 2 && last_word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
+    if lexicon::contains(ORGANIZATION_HEADS, last_word) || acronym || definite {
+        let start = if definite { start - 1 } else { start };
+        return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Organization });
+    }
+    let mut name_start = end;
+    while name_start > start && end - name_start < MAX_NAME_TOKENS && !lexicon::contains(TITLES, t.word(name_start - 1)) {
+        name_start -= 1;
+    }
+    if name_start == end {
+        return None;
+    }
+    Some(SourcePhrase { tokens: start..end, kind: SourceKind::Name { name: name_start..end, prefix: start..name_start } })
+}
+
+/// A description ending at `end`: "a White House official", "the senator", "officials".
+fn description_before(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhrase> {
+    let head = t.word(end - 1);
+    if lexicon::contains(GROUP_HEADS, head) {
+        let start = (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
+        return Some(SourcePhrase { tokens: start.unwrap_or(end - 1)..end, kind: SourceKind::Group });
+    }
+    let det = (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)))?;
+    if (det + 1..end).any(|k| matches!(t.word(k), "," | "\"" | "\u{201c}" | "\u{201d}")) {
+        return None;
+    }
+    let indefinite = !t.word(det).eq_ignore_ascii_case("the") && !t.word(det).eq_ignore_ascii_case("this");
+    let is_person_noun = lexicon::contains(lexicon::ANONYMOUS_HEADS, head)
+        || lexicon::contains(TITLES, head)
+        || matches!(head, "Democrat" | "Republican" | "Independent");
+    let kind = match (indefinite, is_person_noun) {
+        (true, true) => SourceKind::Anonymous,
+        (false, true) => SourceKind::Definite { head: head.to_lowercase() },
+        (_, false) if lexicon::contains(ORGANIZATION_HEADS, head) => SourceKind::Organization,
+        _ => return None,
+    };
+    Some(SourcePhrase { tokens: det..end, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tagger::tokenize;
+
+    /// The source phrase before the last occurrence of `cue` in `text`, as text and kind.
+    fn before(text: &str, cue: &str) -> Option<(String, SourceKind)> {
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let i = (0..spans.len()).rev().find(|&i| t.word(i) == cue)?;
+        let p = source_before(&t, i, 0)?;
+        Some((text[spans[p.tokens.start].0..spans[p.tokens.end - 1].1].to_owned(), p.kind))
+    }
+
+    fn name_of(text: &str, cue: &str) -> String {
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let i = (0..spans.len()).rev().find(|&i| t.word(i) == cue).unwrap();
+        match source_before(&t, i, 0).unwrap().kind {
+            SourceKind::Name { name, .. } => text[spans[name.start].0..spans[name.end - 1].1].to_owned(),
+            other => panic!("not a name: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_lose_their_titles() {
+        assert_eq!(name_of("Justice Department spokeswoman Sarah Isgur Flores said it", "said"), "Sarah Isgur Flores");
+        assert_eq!(name_of("House Democratic Leader Nancy Pelosi went further, calling for it", "went"), "Nancy Pelosi");
+        assert_eq!(name_of("Senator Elizabeth Warren said the situation is bad", "said"), "Elizabeth Warren");
+    }
+
+    #[test]
+    fn apposition_and_fillers_are_skipped() {
+        let text = "Senator Lindsey Graham, a prominent Republican who served with him, also said that";
+        assert_eq!(name_of(text, "said"), "Lindsey Graham");
+        assert_eq!(name_of("Trump has denied the reports", "denied"), "Trump");
+    }
+
+    #[test]
+    fn pronouns_descriptions_groups_organisations() {
+        assert_eq!(before("\u{201d} she said", "said").unwrap().1, SourceKind::Pronoun(Some(false)));
+        assert_eq!(before("A White House official said the talks", "said").unwrap().1, SourceKind::Anonymous);
+        assert_eq!(before("The official accused them", "accused").unwrap().1, SourceKind::Definite { head: "official".into() });
+        assert_eq!(before("the Minnesota Democrat said", "said").unwrap().1, SourceKind::Definite { head: "democrat".into() });
+        assert_eq!(before("Democrats said", "said").unwrap().1, SourceKind::Group);
+        assert_eq!(before("Many officials said", "said").unwrap().1, SourceKind::Group);
+        assert_eq!(before("The Justice Department said", "said").unwrap().1, SourceKind::Organization);
+        assert_eq!(before("the White House said", "said").unwrap().1, SourceKind::Organization);
+    }
+
+    #[test]
+    fn no_source_for_plain_nouns() {
+        assert_eq!(before("the report said", "said"), None);
+    }
+
+    #[test]
+    fn source_after_the_verb() {
+        let text = "said Sen. Al Franken, D-Minn.";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let p = source_after(&t, 1, spans.len()).unwrap();
+        let SourceKind::Name { name, .. } = p.kind else { panic!("{p:?}") };
+        assert_eq!(&text[spans[name.start].0..spans[name.end - 1].1], "Al Franken");
+    }
+}
