@@ -21,6 +21,9 @@ pub struct Args {
     /// The congress-legislators directory used for the name gazetteer.
     #[arg(long, default_value = "../shared/data/congress-legislators")]
     pub roster: PathBuf,
+    /// Unlabeled news articles (`.json.gz`) to learn word classes from.
+    #[arg(long, default_value = "../shared/data/allsides/articles")]
+    pub unlabeled: PathBuf,
     /// Passes over the training data for each of the two stages.
     #[arg(long, default_value_t = TrainConfig::default().epochs)]
     pub epochs: usize,
@@ -41,6 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         seed: args.seed,
         roster_dir: Some(args.roster.clone()),
+        unlabeled_dir: Some(args.unlabeled.clone()),
         ..TrainConfig::default()
     };
     let bytes = train(&train_docs, dev_docs.as_deref(), &config, &mut |line| {

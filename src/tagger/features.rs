@@ -4,6 +4,8 @@
 //! token. The hashes must stay stable: a trained model stores them, so changing a template
 //! or the hash function means bumping [`super::model::FORMAT_VERSION`] and retraining.
 
+use super::wordclass::{caps, coarse, fine, WordClass};
+
 /// Multiplier from the golden ratio, used by the string hash.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -94,6 +96,8 @@ pub(crate) struct TokenInfo {
     pub short_shape: u64,
     /// `HAS_*` / `INIT_UPPER` bits.
     pub flags: u16,
+    /// The word's class from unlabeled text (see `wordclass`), 0 when unknown.
+    pub class: WordClass,
 }
 
 impl TokenInfo {
@@ -126,6 +130,7 @@ impl TokenInfo {
             lower,
             short_shape: short,
             flags,
+            class: 0,
         }
     }
 
@@ -218,6 +223,14 @@ pub(crate) mod tpl {
     pub const SUFFIX3_M1: u64 = 31;
     pub const WORD_M1_INIT: u64 = 32;
     pub const DOC_MAJ_SHAPE: u64 = 33;
+    pub const WC_FINE: u64 = 34;
+    pub const WC_COARSE: u64 = 35;
+    pub const WC_FINE_INIT: u64 = 36;
+    pub const WC_CAPS: u64 = 37;
+    pub const WC_FINE_M1: u64 = 38;
+    pub const WC_FINE_P1: u64 = 39;
+    pub const WC_COARSE_M1_0: u64 = 44;
+    pub const WC_COARSE_0_P1: u64 = 45;
     pub const PREV: u64 = 40;
     pub const PREV2_PREV: u64 = 41;
     pub const PREV_LOWER: u64 = 42;
@@ -313,6 +326,27 @@ impl SentenceView<'_> {
             let init = self.info[i - 1].flags & INIT_UPPER != 0;
             out.push(mix(tpl::WORD_M1_INIT, mix(ws.exact, u64::from(init))));
         }
+        let class = info.class;
+        let init = u64::from(info.flags & INIT_UPPER != 0);
+        out.push(mix(tpl::WC_FINE, fine(class)));
+        out.push(mix(tpl::WC_COARSE, coarse(class)));
+        out.push(mix(tpl::WC_FINE_INIT, mix(fine(class), init)));
+        let position = if self.all_caps { 2 } else { u64::from(i == 0) };
+        out.push(mix(tpl::WC_CAPS, caps(class) | position << 4 | init << 6));
+        let class_at = |j: isize| -> Option<WordClass> {
+            (j >= 0 && (j as usize) < self.info.len()).then(|| self.info[j as usize].class)
+        };
+        let (cm1, cp1) = (class_at(ii - 1), class_at(ii + 1));
+        out.push(mix(tpl::WC_FINE_M1, cm1.map_or(BOS, fine)));
+        out.push(mix(tpl::WC_FINE_P1, cp1.map_or(EOS, fine)));
+        out.push(mix(
+            tpl::WC_COARSE_M1_0,
+            mix(cm1.map_or(BOS, coarse), coarse(class)),
+        ));
+        out.push(mix(
+            tpl::WC_COARSE_0_P1,
+            mix(coarse(class), cp1.map_or(EOS, coarse)),
+        ));
         push_bits(out, tpl::GAZ, u64::from(self.gaz[i]));
         if i > 0 {
             push_bits(out, tpl::GAZ_M1, u64::from(self.gaz[i - 1]));

@@ -5,10 +5,10 @@
 //! entity types seen in the training data, 4-6 come from the congress-legislators roster
 //! (full names, last names, first names), read at training time only.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::features::{lower_hash, mix, TokenInfo};
+use super::IdMap;
 
 /// Number of gazetteer categories.
 pub(crate) const N_CATEGORIES: usize = 7;
@@ -29,7 +29,7 @@ const SEQ_SEED: u64 = 0x6A09_E667_F3BC_C908;
 /// A set of token sequences, each with a bit mask of categories.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Gazetteer {
-    entries: HashMap<u64, u8>,
+    entries: IdMap<u8>,
 }
 
 impl Gazetteer {

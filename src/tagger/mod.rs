@@ -19,14 +19,40 @@ mod gazetteer;
 mod model;
 mod tokenize;
 mod train;
+mod wordclass;
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 pub(crate) use tokenize::sentences;
 pub use tokenize::tokenize;
 pub use train::{score_documents, train, SpanScore, TrainConfig};
+pub use wordclass::read_article_bodies;
 
 use model::{split_label, Model, PreparedDoc, B, I, L, U};
+
+/// A hasher for keys that are already well-mixed 64-bit hashes (feature and word
+/// hashes): hashing them again would only cost time.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by such hashes.
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// The kind of a named entity (the four CoNLL-2003 types).
 #[derive(
@@ -160,7 +186,7 @@ impl Tagger {
     /// Tags the sentences of one document (tokens in, one BIO tag per token out). Names
     /// are tagged consistently across the document's sentences.
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
-        let prep = PreparedDoc::new(sentences, &self.model.gazetteer);
+        let prep = PreparedDoc::new(sentences, &self.model);
         let labels = self.model.tag(&prep);
         prep.sentences
             .iter()
@@ -178,7 +204,7 @@ impl Tagger {
         let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
         let ranges = tokenize::sentences(text, &spans);
         let sentences: Vec<&[&str]> = ranges.iter().map(|r| &words[r.clone()]).collect();
-        let prep = PreparedDoc::new(&sentences, &self.model.gazetteer);
+        let prep = PreparedDoc::new(&sentences, &self.model);
         let labels = self.model.tag(&prep);
         let mut out = Vec::new();
         let mut open: Option<EntitySpan> = None;

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use super::features::{DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER};
 use super::gazetteer::Gazetteer;
+use super::wordclass::WordClasses;
 
 /// Version of the model file format and of the feature templates. Bump it whenever
 /// either changes; older files are then refused with a "retrain" message.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 /// File magic.
 const MAGIC: &[u8; 8] = b"NDXNER\0\0";
 
@@ -205,12 +206,18 @@ pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<Sp
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Model {
     pub gazetteer: Gazetteer,
+    pub classes: WordClasses,
     pub stage1: Weights,
     pub stage2: Weights,
 }
 
 /// Writes a model file.
-pub(crate) fn serialize(gaz: &Gazetteer, stage1: &[SparseRow], stage2: &[SparseRow]) -> Vec<u8> {
+pub(crate) fn serialize(
+    gaz: &Gazetteer,
+    classes: &WordClasses,
+    stage1: &[SparseRow],
+    stage2: &[SparseRow],
+) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -220,6 +227,12 @@ pub(crate) fn serialize(gaz: &Gazetteer, stage1: &[SparseRow], stage2: &[SparseR
     for (h, m) in entries {
         out.extend_from_slice(&h.to_le_bytes());
         out.push(m);
+    }
+    let classes = classes.sorted_entries();
+    out.extend_from_slice(&(classes.len() as u32).to_le_bytes());
+    for (h, c) in classes {
+        out.extend_from_slice(&h.to_le_bytes());
+        out.extend_from_slice(&c.to_le_bytes());
     }
     for stage in [stage1, stage2] {
         out.extend_from_slice(&(stage.len() as u32).to_le_bytes());
@@ -310,6 +323,12 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
         let h = r.u64()?;
         gaz.push((h, r.u8()?));
     }
+    let n_classes = r.u32()? as usize;
+    let mut classes = Vec::with_capacity(n_classes.min(bytes.len() / 12));
+    for _ in 0..n_classes {
+        let h = r.u64()?;
+        classes.push((h, r.u32()?));
+    }
     let mut stages = Vec::with_capacity(2);
     for _ in 0..2 {
         let n = r.u32()? as usize;
@@ -339,6 +358,7 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
     let stage1 = stages.pop().unwrap_or_default();
     Ok(Model {
         gazetteer: Gazetteer::from_entries(gaz),
+        classes: WordClasses::from_entries(classes),
         stage1,
         stage2,
     })
@@ -357,14 +377,27 @@ pub(crate) struct PreparedDoc<'a> {
 
 impl<'a> PreparedDoc<'a> {
     /// Computes token facts and gazetteer marks for `sentences`.
-    pub(crate) fn new<S: AsRef<[&'a str]>>(sentences: &[S], gaz: &Gazetteer) -> PreparedDoc<'a> {
+    pub(crate) fn new<S: AsRef<[&'a str]>>(sentences: &[S], model: &Model) -> PreparedDoc<'a> {
+        PreparedDoc::with(sentences, &model.gazetteer, &model.classes)
+    }
+
+    /// [`PreparedDoc::new`] with an explicit gazetteer (training uses one per fold).
+    pub(crate) fn with<S: AsRef<[&'a str]>>(
+        sentences: &[S],
+        gaz: &Gazetteer,
+        classes: &WordClasses,
+    ) -> PreparedDoc<'a> {
         let mut doc = PreparedDoc::default();
         let mut marks = Vec::new();
         for s in sentences {
             let s = s.as_ref();
             let start = doc.words.len();
             doc.words.extend_from_slice(s);
-            doc.info.extend(s.iter().map(|w| TokenInfo::new(w)));
+            doc.info.extend(s.iter().map(|w| {
+                let mut t = TokenInfo::new(w);
+                t.class = classes.get(t.lower);
+                t
+            }));
             let info = &doc.info[start..];
             gaz.mark(info, &mut marks);
             doc.gaz.extend_from_slice(&marks);
@@ -533,7 +566,7 @@ mod tests {
         gaz.insert(&["New", "York"], 2);
         let rows = quantize(&[(42, [0.5; N_LABELS]), (7, [0.0; N_LABELS])], 0.0);
         assert_eq!(rows.len(), 1);
-        let bytes = serialize(&gaz, &rows, &rows);
+        let bytes = serialize(&gaz, &WordClasses::default(), &rows, &rows);
         let model = deserialize(&bytes).unwrap();
         assert_eq!(model.stage1.len(), 1);
         let mut scores = [0; N_LABELS];

@@ -12,8 +12,6 @@
 //! collected by fold regardless of thread timing, integer perceptron updates, and the
 //! model file written in sorted order.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
 use super::conll::{chunks, Document};
@@ -23,6 +21,8 @@ use super::model::{
     self, allowed_after, best_label, decode_sentence, doc_facts, label, quantize, split_label,
     Model, PreparedDoc, Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
 };
+use super::wordclass::{read_article_bodies, WordClasses};
+use super::IdMap;
 
 /// Training settings.
 #[derive(Debug, Clone)]
@@ -39,6 +39,10 @@ pub struct TrainConfig {
     pub prune: f32,
     /// Worker threads for the jackknife (results do not depend on it).
     pub threads: usize,
+    /// A directory of `.json.gz` news articles to learn word classes from (optional).
+    pub unlabeled_dir: Option<PathBuf>,
+    /// Read at most this many unlabeled articles.
+    pub unlabeled_limit: usize,
 }
 
 impl Default for TrainConfig {
@@ -50,6 +54,8 @@ impl Default for TrainConfig {
             roster_dir: None,
             prune: 0.0,
             threads: 2,
+            unlabeled_dir: None,
+            unlabeled_limit: usize::MAX,
         }
     }
 }
@@ -105,26 +111,6 @@ fn add_entities(doc: &Document, gaz: &mut Gazetteer) {
         }
     }
 }
-
-/// A hasher for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// An averaged perceptron with exact integer arithmetic.
 #[derive(Default)]
@@ -316,7 +302,7 @@ fn score_model(model: &Model, docs: &[Document]) -> SpanScore {
             .iter()
             .map(|s| s.tokens.iter().map(String::as_str).collect())
             .collect();
-        let prep = PreparedDoc::new(&sentences, &model.gazetteer);
+        let prep = PreparedDoc::new(&sentences, model);
         let labels = model.tag(&prep);
         for (s, r) in doc.sentences.iter().zip(&prep.sentences) {
             let pred: Vec<&str> = labels[r.clone()]
@@ -366,6 +352,19 @@ pub fn train(
         Some(dir) => legislator_names(dir)?,
         None => Gazetteer::default(),
     };
+    let classes = match &config.unlabeled_dir {
+        Some(dir) => {
+            let (texts, skipped) = read_article_bodies(dir, config.unlabeled_limit)?;
+            let classes = WordClasses::learn(&texts);
+            log(&format!(
+                "word classes for {} words from {} unlabeled articles ({skipped} skipped)",
+                classes.len(),
+                texts.len()
+            ));
+            classes
+        }
+        None => WordClasses::default(),
+    };
     // Per-fold entity gazetteers, then for each fold the union of the others.
     let mut fold_gaz = vec![Gazetteer::default(); folds];
     for (d, doc) in train.iter().enumerate() {
@@ -407,7 +406,7 @@ pub fn train(
         .iter()
         .enumerate()
         .map(|(d, doc)| TrainDoc {
-            prep: PreparedDoc::new(&sentences[d], &jack_gaz[d % folds]),
+            prep: PreparedDoc::with(&sentences[d], &jack_gaz[d % folds], &classes),
             gold: doc
                 .sentences
                 .iter()
@@ -472,6 +471,7 @@ pub fn train(
     };
     let mut eval_model = Model {
         gazetteer: full.clone(),
+        classes: classes.clone(),
         ..Model::default()
     };
     let stage1 = {
@@ -502,7 +502,7 @@ pub fn train(
             if dev.is_some() { Some(&mut cb) } else { None };
         train_stage(&docs, &store2, &all, config, 1000, cb)
     };
-    Ok(model::serialize(&full, &stage1, &stage2))
+    Ok(model::serialize(&full, &classes, &stage1, &stage2))
 }
 
 #[cfg(test)]
