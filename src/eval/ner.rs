@@ -131,15 +131,15 @@ pub fn score(docs: &[Document], predicted: &[Vec<Vec<Tag>>]) -> NerReport {
         kind: kind.cloned().unwrap_or_else(|| "overall".into()),
         gold: gold_spans
             .iter()
-            .filter(|s| kind.map_or(true, |k| &s.0 == k))
+            .filter(|s| kind.is_none() || kind == Some(&s.0))
             .count(),
         predicted: pred_spans
             .iter()
-            .filter(|s| kind.map_or(true, |k| &s.0 == k))
+            .filter(|s| kind.is_none() || kind == Some(&s.0))
             .count(),
         correct: pred_spans
             .iter()
-            .filter(|s| kind.map_or(true, |k| &s.0 == k) && gold_spans.contains(*s))
+            .filter(|s| (kind.is_none() || kind == Some(&s.0)) && gold_spans.contains(*s))
             .count(),
     };
     NerReport {

@@ -432,7 +432,7 @@ pub(crate) fn decode_sentence(
 ) {
     let n = view.words.len();
     let (mut prev, mut prev2) = (0u8, 0u8);
-    for i in 0..n {
+    for (i, slot) in labels.iter_mut().enumerate().take(n) {
         let open = matches!(split_label(prev), Some((_, B | I)));
         let l = if !open && !view.info[i].is_candidate() {
             0
@@ -449,7 +449,7 @@ pub(crate) fn decode_sentence(
                 best_label(&scores, allowed)
             }
         };
-        labels[i] = l;
+        *slot = l;
         prev2 = prev;
         prev = l;
     }

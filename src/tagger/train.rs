@@ -264,6 +264,9 @@ fn train_epoch(p: &mut Perceptron, docs: &[TrainDoc<'_>], store: &FeatureStore, 
     }
 }
 
+/// Called after each training epoch with the epoch number and the weights so far.
+type EpochHook<'a> = Option<&'a mut dyn FnMut(usize, &[SparseRow])>;
+
 /// Trains one stage on the documents in `subset`, calling `after_epoch` with the
 /// quantised weights after each epoch when given.
 fn train_stage(
@@ -272,7 +275,7 @@ fn train_stage(
     subset: &[usize],
     config: &TrainConfig,
     salt: u64,
-    mut after_epoch: Option<&mut dyn FnMut(usize, &[SparseRow])>,
+    mut after_epoch: EpochHook<'_>,
 ) -> Vec<SparseRow> {
     let mut p = Perceptron::default();
     let mut rng = Rng(config.seed ^ salt.wrapping_mul(0xA076_1D64_78BD_642F));
@@ -479,8 +482,7 @@ pub fn train(
             eval_model.stage1 = Weights::from_rows(rows);
             dev_log(1, epoch, &eval_model);
         };
-        let cb: Option<&mut dyn FnMut(usize, &[SparseRow])> =
-            if dev.is_some() { Some(&mut cb) } else { None };
+        let cb: EpochHook<'_> = if dev.is_some() { Some(&mut cb) } else { None };
         train_stage(&docs, &store1, &all, config, 0, cb)
     };
     drop(store1);
@@ -498,8 +500,7 @@ pub fn train(
             eval_model.stage2 = Weights::from_rows(rows);
             dev_log(2, epoch, &eval_model);
         };
-        let cb: Option<&mut dyn FnMut(usize, &[SparseRow])> =
-            if dev.is_some() { Some(&mut cb) } else { None };
+        let cb: EpochHook<'_> = if dev.is_some() { Some(&mut cb) } else { None };
         train_stage(&docs, &store2, &all, config, 1000, cb)
     };
     Ok(model::serialize(&full, &classes, &stage1, &stage2))
