@@ -11,7 +11,7 @@ mod walk;
 
 pub use date::parse_date;
 pub use fields::{FieldMap, FieldRole};
-pub use read::{read_bytes, read_file, FileArticles, Format};
+pub use read::{read_bytes, read_file, read_raw, FileArticles, Format};
 pub use walk::{walk, CorpusFile, Walk};
 
 use chrono::NaiveDate;

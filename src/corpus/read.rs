@@ -54,8 +54,17 @@ pub fn read_file(path: &Path, label: &str, fields: &FieldMap) -> Result<FileArti
     let (format, gzipped) = Format::of(path)
         .ok_or_else(|| Error::parse(path, None, "not a .txt, .json, .jsonl or .ndjson file"))?;
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = if gzipped { gunzip(&raw, path)? } else { raw };
-    read_bytes(&bytes, format, path, label, fields)
+    read_raw(&raw, format, gzipped, path, label, fields)
+}
+
+/// Reads articles from the raw bytes of a file of `format`, decompressing them first when
+/// `gzipped`. Callers that hash or cache raw bytes read the file themselves.
+pub fn read_raw(raw: &[u8], format: Format, gzipped: bool, path: &Path, label: &str, fields: &FieldMap) -> Result<FileArticles> {
+    if gzipped {
+        read_bytes(&gunzip(raw, path)?, format, path, label, fields)
+    } else {
+        read_bytes(raw, format, path, label, fields)
+    }
 }
 
 /// Reads articles of `format` from `bytes` that came from `path`.

@@ -1,1 +1,3 @@
-//! Evaluation against gold data.
+//! Evaluation against gold data: entity tagging (CoNLL) and attribution (PolNeAR).
+
+pub mod ner;

@@ -1,1 +1,262 @@
-//! search stage.
+//! Search stage: a [`Request`] (query text plus filters) in, a [`Response`] (ranked hits
+//! with snippets, and facet counts over the whole result set) out.
+//!
+//! Filters and facet counts work on indexed terms and facet columns only; stored
+//! documents are read for the hits of the page shown, never for the whole result set.
+
+mod request;
+mod response;
+
+pub use request::{parse_party, Request};
+pub use response::{FacetCounts, Hit, Response};
+
+use std::ops::Bound;
+use std::path::Path;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::index::schema::{entity_kind_path, filter_key, Fields};
+use crate::index::open_index;
+use crate::tagger::EntityKind;
+use crate::{Error, Result};
+
+/// How many values each facet lists.
+pub const FACET_LIMIT: usize = 20;
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 240;
+
+/// An open index, ready for many searches (the reader reloads after each commit).
+pub struct Searchable {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Searchable {
+    /// Opens the index at `dir`.
+    pub fn open(dir: &Path) -> Result<Searchable> {
+        let (index, fields) = open_index(dir)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        Ok(Searchable { index, reader, fields })
+    }
+
+    /// The current searcher (sees the latest commit).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The schema's fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Runs `request`.
+    pub fn search(&self, request: &Request) -> Result<Response> {
+        request.validate()?;
+        let searcher = self.reader.searcher();
+        let text_query = self.text_query(&request.query)?;
+        let query = BooleanQuery::new(
+            std::iter::once((Occur::Must, text_query.box_clone())).chain(self.filters(request)?).collect(),
+        );
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let facets = (facet_collector(&self.fields, "speaker"), facet_collector(&self.fields, "party"), facet_collector(&self.fields, "entity"), facet_collector(&self.fields, "source"));
+        let (top_docs, total, (speakers, parties, entities, sources)) = searcher.search(&query, &(top, Count, facets))?;
+        let top_docs = if request.limit == 0 { Vec::new() } else { top_docs };
+        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, self.fields.text)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let hits = top_docs
+            .into_iter()
+            .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
+            .collect::<Result<Vec<Hit>>>()?;
+        let facets = FacetCounts {
+            speaker: top_values(&speakers, "/speaker", FACET_LIMIT),
+            party: top_values(&parties, "/party", FACET_LIMIT),
+            entity: entity_values(&entities, FACET_LIMIT),
+            source: top_values(&sources, "/source", FACET_LIMIT),
+        };
+        Ok(Response { query: request.query.clone(), total: total as u64, hits, facets })
+    }
+
+    /// The query text parsed with tantivy's syntax over paragraph text; empty means all.
+    fn text_query(&self, text: &str) -> Result<Box<dyn Query>> {
+        if text.trim().is_empty() {
+            return Ok(Box::new(AllQuery));
+        }
+        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
+        parser.set_conjunction_by_default();
+        parser.parse_query(text).map_err(|e| Error::InvalidRequest { what: "query".into(), message: e.to_string() })
+    }
+
+    fn filters(&self, r: &Request) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let f = &self.fields;
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let key_terms = |field, values: &[String]| -> Vec<Term> {
+            values.iter().map(|v| Term::from_field_text(field, &filter_key(v))).collect()
+        };
+        out.extend(any_of(key_terms(f.speaker_key, &r.speakers)));
+        out.extend(any_of(key_terms(f.entity_key, &r.entities)));
+        out.extend(any_of(key_terms(f.source_key, &r.sources)));
+        let parties = r.parties.iter().map(|p| {
+            parse_party(p).map(|party| Term::from_facet(f.party, &Facet::from_path(["party", party.code()])))
+        });
+        out.extend(any_of(parties.collect::<Result<Vec<_>>>()?));
+        let kinds = r.effective_kinds().into_iter().map(|k| Term::from_facet(f.kind, &Facet::from_path(["kind", k.as_str()])));
+        out.extend(any_of(kinds.collect()));
+        if r.quotes {
+            out.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.quoted, 1), IndexRecordOption::Basic))));
+        }
+        if r.since.is_some() || r.until.is_some() {
+            let bound = |d: Option<chrono::NaiveDate>, end: bool| match d.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                Some(t) => {
+                    let secs = t.and_utc().timestamp();
+                    let term = Term::from_field_date(f.date, tantivy::DateTime::from_timestamp_secs(secs));
+                    if end { Bound::Included(term) } else { Bound::Included(term) }
+                }
+                None => Bound::Unbounded,
+            };
+            out.push((Occur::Must, Box::new(RangeQuery::new(bound(r.since, false), bound(r.until, true)))));
+        }
+        Ok(out)
+    }
+
+    fn hit(&self, searcher: &Searcher, snippets: &SnippetGenerator, score: f32, address: DocAddress) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let f = &self.fields;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let stored: response::StoredRecord =
+            text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+        let snippet = snippets.snippet_from_doc(&doc);
+        let text = text_of(f.text).unwrap_or_default();
+        let (snippet_text, highlights) = if snippet.fragment().is_empty() {
+            let cut = text.char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| i);
+            (text[..cut].to_owned(), Vec::new())
+        } else {
+            (snippet.fragment().to_owned(), snippet.highlighted().iter().map(|r| [r.start, r.end]).collect())
+        };
+        let kind = doc
+            .get_first(f.kind)
+            .and_then(|v| v.as_facet())
+            .and_then(|facet| facet.rsplit('/').next().and_then(crate::clean::ParagraphKind::parse))
+            .unwrap_or(crate::clean::ParagraphKind::Body);
+        Ok(Hit {
+            score,
+            path: text_of(f.path).unwrap_or_default(),
+            article: u64_of(f.article) as usize,
+            title: text_of(f.title),
+            date: stored.date,
+            source: stored.source,
+            paragraph: u64_of(f.paragraph) as usize,
+            kind,
+            section: stored.section,
+            text,
+            snippet: snippet_text,
+            highlights,
+            speakers: stored.speakers,
+            attributions: stored.attributions,
+            entities: stored.entities,
+        })
+    }
+}
+
+/// One filter clause matching any of `terms` (none: no clause).
+fn any_of(terms: Vec<Term>) -> Option<(Occur, Box<dyn Query>)> {
+    if terms.is_empty() {
+        return None;
+    }
+    let clauses = terms
+        .into_iter()
+        .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>))
+        .collect();
+    Some((Occur::Must, Box::new(BooleanQuery::new(clauses))))
+}
+
+fn facet_collector(_fields: &Fields, name: &str) -> FacetCollector {
+    let mut c = FacetCollector::for_field(name);
+    if name == "entity" {
+        for kind in EntityKind::ALL {
+            c.add_facet(Facet::from_path(["entity", entity_kind_path(kind)]));
+        }
+    } else {
+        c.add_facet(Facet::from_path([name]));
+    }
+    c
+}
+
+fn top_values(counts: &tantivy::collector::FacetCounts, root: &str, k: usize) -> Vec<(String, u64)> {
+    counts.top_k(root, k).into_iter().filter_map(|(facet, n)| facet_leaf(facet).map(|l| (l, n))).collect()
+}
+
+/// Entity counts over all kinds, highest first, ties by name.
+fn entity_values(counts: &tantivy::collector::FacetCounts, k: usize) -> Vec<(String, u64)> {
+    let mut all: Vec<(String, u64)> = EntityKind::ALL
+        .iter()
+        .flat_map(|kind| top_values(counts, &format!("/entity/{}", entity_kind_path(*kind)), k))
+        .collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.dedup_by(|a, b| a.0 == b.0);
+    all.truncate(k);
+    all
+}
+
+fn facet_leaf(facet: &Facet) -> Option<String> {
+    facet.to_path().last().map(|s| s.to_string())
+}
+
+/// What an index holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    /// Files indexed.
+    pub files: u64,
+    /// Articles indexed.
+    pub articles: u64,
+    /// Paragraph documents (all kinds).
+    pub paragraphs: u64,
+    /// Paragraphs where someone speaks.
+    pub quoted_paragraphs: u64,
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// Paragraphs per kind.
+    pub kinds: Vec<(String, u64)>,
+    /// Top speakers.
+    pub speakers: Vec<(String, u64)>,
+    /// Parties.
+    pub parties: Vec<(String, u64)>,
+    /// Top sources.
+    pub sources: Vec<(String, u64)>,
+}
+
+impl Searchable {
+    /// Counts over the whole index at `dir`.
+    pub fn stats(&self, dir: &Path) -> Result<Stats> {
+        let searcher = self.reader.searcher();
+        let manifest = crate::index::manifest::Manifest::load(dir)?.unwrap_or_default();
+        let (articles, _) = manifest.totals();
+        let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
+        let quoted = searcher.search(&quoted_query, &Count)?;
+        let collectors = (facet_collector(&self.fields, "kind"), facet_collector(&self.fields, "speaker"), facet_collector(&self.fields, "party"), facet_collector(&self.fields, "source"));
+        let (kinds, speakers, parties, sources) = searcher.search(&AllQuery, &collectors)?;
+        Ok(Stats {
+            files: manifest.files.len() as u64,
+            articles,
+            paragraphs: searcher.num_docs(),
+            quoted_paragraphs: quoted as u64,
+            size_bytes: dir_size(dir),
+            kinds: top_values(&kinds, "/kind", 4),
+            speakers: top_values(&speakers, "/speaker", FACET_LIMIT),
+            parties: top_values(&parties, "/party", FACET_LIMIT),
+            sources: top_values(&sources, "/source", FACET_LIMIT),
+        })
+    }
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+        .unwrap_or(0)
+}

@@ -1,0 +1,86 @@
+//! Command-line definition and glue: one file per subcommand, each a thin adapter that
+//! builds a plain request, calls the library and prints the result.
+
+mod annotate;
+mod bench_tagger;
+mod eval_ner;
+mod index;
+mod output;
+mod search;
+mod stats;
+mod train_tagger;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Search news archives by what was said, who said it, and whom it mentions.
+#[derive(Debug, Parser)]
+#[command(name = "newsdex", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Index a corpus directory (default `corpus`) into the index directory.
+    Index(index::Args),
+    /// Search the index: tantivy query syntax, filters, facet counts.
+    Search(search::Args),
+    /// Show the annotation of articles without indexing them.
+    Annotate(annotate::Args),
+    /// Summarise an index: articles, paragraphs, size, top speakers, parties, sources.
+    Stats(stats::Args),
+    /// Measure annotation quality against gold data.
+    #[command(subcommand, hide = true)]
+    Eval(EvalCommand),
+    /// Measure speed.
+    #[command(subcommand, hide = true)]
+    Bench(BenchCommand),
+    /// Train the entity tagger from CoNLL data.
+    #[command(hide = true)]
+    TrainTagger(train_tagger::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Tag a CoNLL-2003 file and score it with exact-span precision, recall and F1.
+    Ner(eval_ner::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Entity tagger throughput on AllSides text.
+    Tagger(bench_tagger::Args),
+}
+
+/// Where the index lives unless `--index` says otherwise.
+fn default_index_dir() -> PathBuf {
+    PathBuf::from("index")
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Annotate(args) => annotate::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
+        Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),
+        Command::TrainTagger(args) => train_tagger::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

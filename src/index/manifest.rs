@@ -1,0 +1,101 @@
+//! What an index was built from: every file with its size, modification time and content
+//! hash, and the schema version. It lets a second `index` run skip unchanged files,
+//! replace changed ones and remove deleted ones.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// The manifest's file name inside the index directory.
+pub const MANIFEST_FILE: &str = "newsdex-manifest.json";
+
+/// One indexed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified_ns: u64,
+    /// xxh3 hash of the raw bytes.
+    pub hash: u64,
+    /// Articles indexed from it.
+    pub articles: u64,
+    /// Paragraphs indexed from it.
+    pub paragraphs: u64,
+}
+
+/// The manifest of an index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Schema version the index was written with.
+    pub schema_version: u32,
+    /// Indexed files by label (path as walked).
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+impl Manifest {
+    /// An empty manifest for the current schema.
+    pub fn new() -> Self {
+        Manifest { schema_version: super::schema::SCHEMA_VERSION, files: BTreeMap::new() }
+    }
+
+    /// Reads the manifest of the index at `dir`, or `None` when it has none.
+    pub fn load(dir: &Path) -> Result<Option<Manifest>> {
+        let path = dir.join(MANIFEST_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Error::parse(&path, Some(e.line()), format!("corrupt index manifest: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Writes the manifest atomically (temporary file, then rename), so an interrupted run
+    /// leaves the previous manifest intact.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(MANIFEST_FILE);
+        let tmp: PathBuf = dir.join(format!("{MANIFEST_FILE}.tmp"));
+        let bytes = serde_json::to_vec(self).map_err(|e| Error::parse(&path, None, e.to_string()))?;
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Total articles and paragraphs recorded.
+    pub fn totals(&self) -> (u64, u64) {
+        self.files.values().fold((0, 0), |(a, p), f| (a + f.articles, p + f.paragraphs))
+    }
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), None);
+        let mut m = Manifest::new();
+        m.files.insert("a.txt".into(), FileEntry { size: 1, modified_ns: 2, hash: 3, articles: 1, paragraphs: 4 });
+        m.save(dir.path()).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), Some(m.clone()));
+        assert_eq!(m.totals(), (1, 4));
+    }
+
+    #[test]
+    fn corrupt_manifest_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE), "{not json").unwrap();
+        let err = Manifest::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains(MANIFEST_FILE), "{err}");
+    }
+}

@@ -1,0 +1,368 @@
+//! Building and updating an index: walk, compare with the manifest, then read, clean and
+//! annotate changed files on worker threads that add documents straight to tantivy's
+//! writer (its `add_document` is thread-safe), committing every few thousand files so an
+//! interruption loses at most the work since the last commit.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tantivy::{Index, IndexWriter, Term};
+
+use super::document::to_document;
+use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
+use super::schema::{schema, Fields, SCHEMA_VERSION};
+use crate::annotate::Annotator;
+use crate::corpus::{self, CorpusFile, FieldMap, Format};
+use crate::{Error, Result};
+
+/// How to build an index.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Where the index lives.
+    pub index_dir: PathBuf,
+    /// Directories and files to index.
+    pub roots: Vec<PathBuf>,
+    /// JSON field mapping.
+    pub fields: FieldMap,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Worker threads for reading and annotating.
+    pub threads: usize,
+    /// tantivy's indexing memory budget in bytes (split over its threads).
+    pub memory_budget: usize,
+    /// tantivy indexing threads.
+    pub index_threads: usize,
+    /// Commit after this many changed files.
+    pub commit_every: usize,
+}
+
+impl IndexOptions {
+    /// Defaults for indexing `roots` into `index_dir`: one worker per core, a 400 MB
+    /// tantivy budget, a commit every 5,000 files.
+    pub fn new(index_dir: PathBuf, roots: Vec<PathBuf>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        IndexOptions {
+            index_dir,
+            roots,
+            fields: FieldMap::default(),
+            rebuild: false,
+            threads: cores,
+            memory_budget: 400 << 20,
+            index_threads: cores.clamp(1, 4),
+            commit_every: 5000,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct IndexSummary {
+    /// Files walked that newsdex reads.
+    pub files_seen: u64,
+    /// Files read and (re)indexed.
+    pub files_indexed: u64,
+    /// Files unchanged since the last run, not read.
+    pub files_unchanged: u64,
+    /// Files gone since the last run, their paragraphs removed.
+    pub files_removed: u64,
+    /// Files skipped for their extension.
+    pub files_skipped: u64,
+    /// Files that could not be read or parsed, with the reason.
+    pub failures: Vec<Error>,
+    /// Recoverable problems (bad lines, bad dates, bad encodings).
+    pub warnings: Vec<Error>,
+    /// Articles indexed in this run.
+    pub articles: u64,
+    /// Paragraphs indexed in this run.
+    pub paragraphs: u64,
+    /// Commits made.
+    pub commits: u64,
+    /// Articles and paragraphs in the whole index after the run.
+    pub total_articles: u64,
+    /// See `total_articles`.
+    pub total_paragraphs: u64,
+    /// Bytes of input read.
+    pub bytes_read: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Receives progress from a run; the CLI draws a bar with it.
+pub trait Progress: Sync {
+    /// The run will look at `files` files (`bytes` in all).
+    fn start(&self, _files: u64, _bytes: u64) {}
+    /// One more file done, of `bytes` bytes.
+    fn advance(&self, _bytes: u64) {}
+    /// A problem with one file, reported as it happens.
+    fn warn(&self, _problem: &Error) {}
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct SilentProgress;
+impl Progress for SilentProgress {}
+
+/// Opens the index at `dir` for reading, checking its schema version.
+pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
+    if !dir.join("meta.json").exists() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    check_version(dir)?;
+    let index = Index::open_in_dir(dir)?;
+    let fields = Fields::resolve(&index.schema())
+        .map_err(|_| Error::SchemaVersion { path: dir.to_path_buf(), found: 0, expected: SCHEMA_VERSION })?;
+    Ok((index, fields))
+}
+
+fn check_version(dir: &Path) -> Result<()> {
+    let found = Manifest::load(dir)?.map_or(0, |m| m.schema_version);
+    if found != SCHEMA_VERSION {
+        return Err(Error::SchemaVersion { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
+    }
+    Ok(())
+}
+
+/// Creates or opens the index for writing.
+fn open_for_writing(options: &IndexOptions) -> Result<(Index, Manifest)> {
+    let dir = &options.index_dir;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let exists = dir.join("meta.json").exists();
+    if exists && options.rebuild {
+        clear_index_dir(dir)?;
+    }
+    if exists && !options.rebuild {
+        check_version(dir)?;
+        let index = Index::open_in_dir(dir)?;
+        let manifest = Manifest::load(dir)?.unwrap_or_default();
+        return Ok((index, manifest));
+    }
+    let index = Index::create_in_dir(dir, schema())?;
+    let manifest = Manifest::new();
+    manifest.save(dir)?;
+    Ok((index, manifest))
+}
+
+/// Removes a previous index's files (and nothing else) from `dir`.
+fn clear_index_dir(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(MANIFEST_FILE)
+            || name.ends_with(".idx")
+            || name.ends_with(".pos")
+            || name.ends_with(".term")
+            || name.ends_with(".store")
+            || name.ends_with(".fast")
+            || name.ends_with(".fieldnorm")
+            || name.ends_with(".del")
+            || name.ends_with(".tantivy-meta.lock")
+            || name.ends_with(".tantivy-writer.lock");
+        if ours {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn lock_error(dir: &Path, e: tantivy::TantivyError) -> Error {
+    match e {
+        tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
+        other => Error::Tantivy(other),
+    }
+}
+
+/// The outcome of one file, sent from a worker to the coordinating thread.
+enum FileOutcome {
+    Indexed { label: String, entry: FileEntry, warnings: Vec<Error> },
+    Unchanged { label: String, entry: FileEntry },
+    Failed { label: String, error: Error },
+}
+
+/// Builds or updates the index described by `options`.
+pub fn build(options: &IndexOptions, annotator: Annotator, progress: &dyn Progress) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let (index, mut manifest) = open_for_writing(options)?;
+    let fields = Fields::resolve(&index.schema())?;
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(options.index_threads.max(1), options.memory_budget.max(15 << 20))
+        .map_err(|e| lock_error(&options.index_dir, e))?;
+    let walked = corpus::walk(&options.roots);
+    let mut summary = IndexSummary {
+        files_seen: walked.files.len() as u64,
+        files_skipped: walked.skipped as u64,
+        ..IndexSummary::default()
+    };
+    for error in walked.errors.iter() {
+        progress.warn(error);
+    }
+    summary.files_removed = remove_deleted(&writer, &fields, &mut manifest, &options.roots, &walked);
+    summary.failures.extend(walked.errors);
+
+    let (todo, unchanged): (Vec<CorpusFile>, Vec<CorpusFile>) = walked.files.into_iter().partition(|f| {
+        manifest.files.get(&f.label).is_none_or(|e| e.size != f.size || e.modified_ns != f.modified_ns)
+    });
+    summary.files_unchanged = unchanged.len() as u64;
+    progress.start(todo.len() as u64, todo.iter().map(|f| f.size).sum());
+
+    for chunk in todo.chunks(options.commit_every.max(1)) {
+        let outcomes = run_chunk(chunk, options, annotator, &writer, &fields, &manifest, progress);
+        apply_outcomes(outcomes, &mut manifest, &mut summary, progress);
+        writer.commit()?;
+        manifest.save(&options.index_dir)?;
+        summary.commits += 1;
+    }
+    if todo.is_empty() && summary.files_removed > 0 {
+        writer.commit()?;
+        manifest.save(&options.index_dir)?;
+        summary.commits += 1;
+    }
+    writer.wait_merging_threads()?;
+    progress.finish();
+    (summary.total_articles, summary.total_paragraphs) = manifest.totals();
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Deletes the paragraphs of manifest files under the walked roots that the walk no
+/// longer found. Files under a directory the walk could not read are kept: an unreadable
+/// directory is not a deletion.
+fn remove_deleted(
+    writer: &IndexWriter,
+    fields: &Fields,
+    manifest: &mut Manifest,
+    roots: &[PathBuf],
+    walked: &corpus::Walk,
+) -> u64 {
+    let present: std::collections::HashSet<&str> = walked.files.iter().map(|f| f.label.as_str()).collect();
+    let unreadable: Vec<String> =
+        walked.errors.iter().filter_map(|e| match e {
+            Error::Io { path, .. } => Some(path.to_string_lossy().into_owned()),
+            _ => None,
+        }).collect();
+    let roots: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
+    let gone: Vec<String> = manifest
+        .files
+        .keys()
+        .filter(|label| roots.iter().any(|r| label.starts_with(r.as_str())))
+        .filter(|label| !present.contains(label.as_str()))
+        .filter(|label| !unreadable.iter().any(|u| label.starts_with(u.as_str())))
+        .cloned()
+        .collect();
+    for label in &gone {
+        writer.delete_term(Term::from_field_text(fields.path, label));
+        manifest.files.remove(label);
+    }
+    gone.len() as u64
+}
+
+fn run_chunk(
+    chunk: &[CorpusFile],
+    options: &IndexOptions,
+    annotator: Annotator,
+    writer: &IndexWriter,
+    fields: &Fields,
+    manifest: &Manifest,
+    progress: &dyn Progress,
+) -> Vec<FileOutcome> {
+    let next = AtomicU64::new(0);
+    let workers = options.threads.clamp(1, chunk.len().max(1));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut outcomes = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                        let Some(file) = chunk.get(i) else { break };
+                        let outcome = index_file(file, options, annotator, writer, fields, manifest);
+                        if let FileOutcome::Failed { error, .. } = &outcome {
+                            progress.warn(error);
+                        }
+                        progress.advance(file.size);
+                        outcomes.push((i, outcome));
+                    }
+                    outcomes
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, FileOutcome)> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, o)| o).collect()
+    })
+}
+
+fn index_file(
+    file: &CorpusFile,
+    options: &IndexOptions,
+    annotator: Annotator,
+    writer: &IndexWriter,
+    fields: &Fields,
+    manifest: &Manifest,
+) -> FileOutcome {
+    let label = file.label.clone();
+    let raw = match std::fs::read(&file.path) {
+        Ok(raw) => raw,
+        Err(e) => return FileOutcome::Failed { label, error: Error::io(&file.path, e) },
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&raw);
+    let mut entry = FileEntry { size: raw.len() as u64, modified_ns: file.modified_ns, hash, articles: 0, paragraphs: 0 };
+    if let Some(old) = manifest.files.get(&label).filter(|old| old.hash == hash) {
+        entry.articles = old.articles;
+        entry.paragraphs = old.paragraphs;
+        return FileOutcome::Unchanged { label, entry };
+    }
+    let Some((format, gzipped)) = Format::of(&file.path) else {
+        return FileOutcome::Failed { label, error: Error::parse(&file.path, None, "unknown format") };
+    };
+    let read = match corpus::read_raw(&raw, format, gzipped, &file.path, &label, &options.fields) {
+        Ok(read) => read,
+        Err(error) => return FileOutcome::Failed { label, error },
+    };
+    drop(raw);
+    // Deleting before adding in the same commit replaces the file's earlier paragraphs.
+    writer.delete_term(Term::from_field_text(fields.path, &label));
+    for article in &read.articles {
+        let records = annotator.annotate(article);
+        entry.articles += 1;
+        entry.paragraphs += records.len() as u64;
+        for record in &records {
+            if let Err(e) = writer.add_document(to_document(fields, record)) {
+                return FileOutcome::Failed { label, error: Error::Tantivy(e) };
+            }
+        }
+    }
+    FileOutcome::Indexed { label, entry, warnings: read.warnings }
+}
+
+fn apply_outcomes(outcomes: Vec<FileOutcome>, manifest: &mut Manifest, summary: &mut IndexSummary, progress: &dyn Progress) {
+    for outcome in outcomes {
+        match outcome {
+            FileOutcome::Indexed { label, entry, warnings } => {
+                summary.files_indexed += 1;
+                summary.articles += entry.articles;
+                summary.paragraphs += entry.paragraphs;
+                summary.bytes_read += entry.size;
+                for w in &warnings {
+                    progress.warn(w);
+                }
+                summary.warnings.extend(warnings);
+                manifest.files.insert(label, entry);
+            }
+            FileOutcome::Unchanged { label, entry } => {
+                summary.files_unchanged += 1;
+                manifest.files.insert(label, entry);
+            }
+            FileOutcome::Failed { label, error } => {
+                // A file that now fails keeps its earlier paragraphs: nothing is lost.
+                let _ = label;
+                summary.failures.push(error);
+            }
+        }
+    }
+}
