@@ -231,6 +231,7 @@ pub(crate) mod tpl {
     pub const WC_FINE_P1: u64 = 39;
     pub const WC_COARSE_M1_0: u64 = 44;
     pub const WC_COARSE_0_P1: u64 = 45;
+    pub const DOC_PREVIOUS: u64 = 46;
     pub const PREV: u64 = 40;
     pub const PREV2_PREV: u64 = 41;
     pub const PREV_LOWER: u64 = 42;
@@ -250,6 +251,8 @@ pub(crate) struct DocFacts {
     /// 0 = no evidence, 1..=4 = majority entity type + 1, 5 = mostly untagged when
     /// capitalised mid-sentence.
     pub majority: u8,
+    /// What the nearest earlier occurrence got, coded like `majority`.
+    pub previous: u8,
 }
 
 /// A sentence prepared for feature extraction.
@@ -358,6 +361,7 @@ impl SentenceView<'_> {
             let d = doc[i];
             push_bits(out, tpl::DOC_HAS, u64::from(d.has));
             out.push(mix(tpl::DOC_MAJ, u64::from(d.majority)));
+            out.push(mix(tpl::DOC_PREVIOUS, u64::from(d.previous)));
             out.push(mix(
                 tpl::DOC_MAJ_SHAPE,
                 mix(u64::from(d.majority), info.short_shape),

@@ -71,7 +71,8 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    const ALL: [EntityKind; 4] = [
+    /// Every kind, in model order.
+    pub const ALL: [EntityKind; 4] = [
         EntityKind::Person,
         EntityKind::Organization,
         EntityKind::Place,

@@ -10,7 +10,7 @@ use super::wordclass::WordClasses;
 
 /// Version of the model file format and of the feature templates. Bump it whenever
 /// either changes; older files are then refused with a "retrain" message.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 /// File magic.
 const MAGIC: &[u8; 8] = b"NDXNER\0\0";
 
@@ -481,15 +481,22 @@ pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
         }
     }
     let mut out = vec![DocFacts::default(); doc.words.len()];
+    let mut last_seen: HashMap<u64, u8> = HashMap::new();
     for (k, r) in doc.sentences.iter().enumerate() {
         for idx in r.clone() {
             if !doc.info[idx].is_candidate() {
                 continue;
             }
+            let own = contribution(idx, idx == r.start, doc.all_caps[k]);
+            let previous = match own {
+                Some(c) => last_seen.insert(doc.info[idx].lower, c as u8 + 1),
+                None => last_seen.get(&doc.info[idx].lower).copied(),
+            };
+            out[idx].previous = previous.unwrap_or(0);
             let Some(mut c) = counts.get(&doc.info[idx].lower).copied() else {
                 continue;
             };
-            if let Some(own) = contribution(idx, idx == r.start, doc.all_caps[k]) {
+            if let Some(own) = own {
                 c[own] -= 1;
             }
             let mut has = 0u8;
@@ -506,10 +513,8 @@ pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
             if c[N_TYPES] > best_n {
                 best = N_TYPES as u8 + 1;
             }
-            out[idx] = DocFacts {
-                has,
-                majority: best,
-            };
+            out[idx].has = has;
+            out[idx].majority = best;
         }
     }
     out
