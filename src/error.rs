@@ -68,23 +68,12 @@ pub enum Error {
 impl Error {
     /// An I/O error about `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     /// A parse error about `path` (and `line`, when known).
-    pub fn parse(
-        path: impl Into<PathBuf>,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> Self {
-        Error::Parse {
-            path: path.into(),
-            line,
-            message: message.into(),
-        }
+    pub fn parse(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Error::Parse { path: path.into(), line, message: message.into() }
     }
 }
 

@@ -115,7 +115,8 @@ pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: 
         }
     }
     found.sort_by_key(|f| f.content.0);
-    let carry = Carry { open_quote: quotes.last().is_some_and(|q| q.close.is_none()), colon_intro: colon_intro_at_end(t) };
+    let carry =
+        Carry { open_quote: quotes.last().is_some_and(|q| q.close.is_none()), colon_intro: colon_intro_at_end(t) };
     ParagraphAttributions { found, carry }
 }
 
@@ -127,10 +128,7 @@ fn mark(used: &mut [bool], range: Range<usize>) {
 
 /// For each token, whether it lies inside quoted words (of any quote).
 fn quote_membership(t: &Tokens, quotes: &[Quote]) -> Vec<bool> {
-    t.spans
-        .iter()
-        .map(|&(s, e)| quotes.iter().any(|q| s >= q.content_start && e <= q.content_end))
-        .collect()
+    t.spans.iter().map(|&(s, e)| quotes.iter().any(|q| s >= q.content_start && e <= q.content_end)).collect()
 }
 
 /// Whether token `i` is a cue; returns the token range of the cue words.
@@ -230,10 +228,8 @@ fn transcript_line(t: &Tokens) -> Option<Found> {
     if !name_ok || t.spans.len() < colon + 3 {
         return None;
     }
-    let source = SourcePhrase {
-        tokens: 0..colon,
-        kind: super::phrase::SourceKind::Name { name: 0..colon, prefix: 0..0 },
-    };
+    let source =
+        SourcePhrase { tokens: 0..colon, kind: super::phrase::SourceKind::Name { name: 0..colon, prefix: 0..0 } };
     Some(Found {
         content: (content_start.0, t.text.trim_end().len()),
         cue: Some(t.spans[colon]),
@@ -258,15 +254,32 @@ fn colon_intro_at_end(t: &Tokens) -> Option<(SourcePhrase, (usize, usize))> {
 /// Words between a cue and its content that belong to neither ("said Wednesday that").
 fn is_cue_trailer(word: &str) -> bool {
     const TRAILERS: &[&str] = &[
-        "friday", "monday", "on", "reporters", "saturday", "sunday", "that", "thursday", "to", "today",
-        "tuesday", "wednesday", "yesterday",
+        "friday",
+        "monday",
+        "on",
+        "reporters",
+        "saturday",
+        "sunday",
+        "that",
+        "thursday",
+        "to",
+        "today",
+        "tuesday",
+        "wednesday",
+        "yesterday",
     ];
     lexicon::contains(TRAILERS, word)
 }
 
 /// Indirect speech and woven quotes: a cue in a sentence with a source before it (or after
 /// "according to"); the content runs from the cue to the end of the sentence.
-fn sentence_cue(t: &Tokens, sentence: Range<usize>, used: &[bool], in_quote: &[bool], quotes: &[Quote]) -> Option<Found> {
+fn sentence_cue(
+    t: &Tokens,
+    sentence: Range<usize>,
+    used: &[bool],
+    in_quote: &[bool],
+    quotes: &[Quote],
+) -> Option<Found> {
     let end = trim_sentence_end(t, sentence.clone());
     for k in sentence.clone() {
         if used[k] || in_quote[k] {
@@ -295,6 +308,13 @@ fn sentence_cue(t: &Tokens, sentence: Range<usize>, used: &[bool], in_quote: &[b
         let mut c = cue.end;
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
+        }
+        // "said during a town hall event Wednesday that ...": the content starts after "that".
+        let that = (c..end.min(c + 12))
+            .take_while(|&i| !matches!(t.word(i), "," | "\"" | "\u{201c}" | ";"))
+            .find(|&i| t.word(i) == "that");
+        if let Some(that) = that {
+            c = that + 1;
         }
         if c + 2 > end || used[c..end].iter().any(|&u| u) {
             continue;
@@ -376,13 +396,25 @@ mod tests {
 
     #[test]
     fn quote_then_name_said() {
-        check("\u{201c}We must act now,\u{201d} Franken said.", &NONE, &[("quote-name-said", "We must act now,", Some("Franken"))]);
-        check("\u{201c}I am unable to comment,\u{201d} he responded.", &NONE, &[("quote-name-said", "I am unable to comment,", Some("he"))]);
+        check(
+            "\u{201c}We must act now,\u{201d} Franken said.",
+            &NONE,
+            &[("quote-name-said", "We must act now,", Some("Franken"))],
+        );
+        check(
+            "\u{201c}I am unable to comment,\u{201d} he responded.",
+            &NONE,
+            &[("quote-name-said", "I am unable to comment,", Some("he"))],
+        );
     }
 
     #[test]
     fn quote_then_said_name() {
-        check("\u{201c}We must act now,\u{201d} said Sen. Al Franken.", &NONE, &[("quote-said-name", "We must act now,", Some("Sen. Al Franken"))]);
+        check(
+            "\u{201c}We must act now,\u{201d} said Sen. Al Franken.",
+            &NONE,
+            &[("quote-said-name", "We must act now,", Some("Sen. Al Franken"))],
+        );
     }
 
     #[test]
@@ -396,13 +428,21 @@ mod tests {
 
     #[test]
     fn colon_and_comma_introductions() {
-        check("Warren said: \u{201c}We need it now.\u{201d}", &NONE, &[("colon-intro", "We need it now.", Some("Warren"))]);
+        check(
+            "Warren said: \u{201c}We need it now.\u{201d}",
+            &NONE,
+            &[("colon-intro", "We need it now.", Some("Warren"))],
+        );
         check("Warren said, \"We need it now.\"", &NONE, &[("name-said-quote", "We need it now.", Some("Warren"))]);
     }
 
     #[test]
     fn floating_quote_inherits_from_previous_paragraph() {
-        check("\u{201c}It is clear to me that he cannot decide this.\u{201d}", &NONE, &[("floating-quote", "It is clear to me that he cannot decide this.", None)]);
+        check(
+            "\u{201c}It is clear to me that he cannot decide this.\u{201d}",
+            &NONE,
+            &[("floating-quote", "It is clear to me that he cannot decide this.", None)],
+        );
         let open = Carry { open_quote: true, colon_intro: None };
         check("\u{201c}And it goes on.\u{201d}", &open, &[("multi-paragraph-quote", "And it goes on.", None)]);
     }
@@ -414,8 +454,16 @@ mod tests {
             &NONE,
             &[("name-said-that", "the situation is a serious threat", Some("Senator Elizabeth Warren"))],
         );
-        check("Trump has denied multiple reports of contacts.", &NONE, &[("name-said-that", "multiple reports of contacts", Some("Trump"))]);
-        check("The mayor told reporters that the bridge would reopen.", &NONE, &[("name-said-that", "the bridge would reopen", Some("The mayor"))]);
+        check(
+            "Trump has denied multiple reports of contacts.",
+            &NONE,
+            &[("name-said-that", "multiple reports of contacts", Some("Trump"))],
+        );
+        check(
+            "The mayor told reporters that the bridge would reopen.",
+            &NONE,
+            &[("name-said-that", "the bridge would reopen", Some("The mayor"))],
+        );
     }
 
     #[test]
@@ -443,13 +491,25 @@ mod tests {
 
     #[test]
     fn according_to_either_side() {
-        check("According to the FBI, the probe continues.", &NONE, &[("according-to", "the probe continues", Some("the FBI"))]);
-        check("The probe continues, according to officials.", &NONE, &[("according-to", "The probe continues", Some("officials"))]);
+        check(
+            "According to the FBI, the probe continues.",
+            &NONE,
+            &[("according-to", "the probe continues", Some("the FBI"))],
+        );
+        check(
+            "The probe continues, according to officials.",
+            &NONE,
+            &[("according-to", "The probe continues", Some("officials"))],
+        );
     }
 
     #[test]
     fn transcript_line() {
-        check("TRUMP: We're going to win so much.", &NONE, &[("transcript", "We're going to win so much.", Some("TRUMP"))]);
+        check(
+            "TRUMP: We're going to win so much.",
+            &NONE,
+            &[("transcript", "We're going to win so much.", Some("TRUMP"))],
+        );
     }
 
     #[test]

@@ -164,13 +164,8 @@ pub const SOURCE_VERB_FILLERS: &[&str] = &[
 ];
 
 /// Person pronouns that can be a source, with the gender they imply (`None`: any).
-pub const PRONOUNS: &[(&str, Option<bool>)] = &[
-    ("he", Some(true)),
-    ("i", None),
-    ("she", Some(false)),
-    ("they", None),
-    ("we", None),
-];
+pub const PRONOUNS: &[(&str, Option<bool>)] =
+    &[("he", Some(true)), ("i", None), ("she", Some(false)), ("they", None), ("we", None)];
 
 /// Titles and offices written before a name. They are not part of the canonical name.
 pub const TITLES: &[&str] = &[
@@ -433,9 +428,30 @@ pub const DETERMINERS: &[&str] = &["a", "an", "another", "one", "that", "the", "
 
 /// Words after which a capitalised word is not a name start (sentence-initial adverbs).
 pub const NOT_NAMES: &[&str] = &[
-    "according", "after", "also", "and", "as", "asked", "but", "during", "earlier", "however",
-    "in", "it", "later", "meanwhile", "on", "so", "still", "the", "then", "there", "this", "when",
-    "while", "yet",
+    "according",
+    "after",
+    "also",
+    "and",
+    "as",
+    "asked",
+    "but",
+    "during",
+    "earlier",
+    "however",
+    "in",
+    "it",
+    "later",
+    "meanwhile",
+    "on",
+    "so",
+    "still",
+    "the",
+    "then",
+    "there",
+    "this",
+    "when",
+    "while",
+    "yet",
 ];
 
 /// Lowercases `word` into `buf` when it is short ASCII-compatible, for table lookups
@@ -475,8 +491,14 @@ mod tests {
     #[test]
     fn tables_are_sorted_lowercase_and_unique() {
         for table in [
-            SPEECH_VERBS, SOURCE_VERB_FILLERS, TITLES, ANONYMOUS_HEADS, GROUP_HEADS,
-            ORGANIZATION_HEADS, DETERMINERS, NOT_NAMES,
+            SPEECH_VERBS,
+            SOURCE_VERB_FILLERS,
+            TITLES,
+            ANONYMOUS_HEADS,
+            GROUP_HEADS,
+            ORGANIZATION_HEADS,
+            DETERMINERS,
+            NOT_NAMES,
         ] {
             let mut sorted = table.to_vec();
             sorted.sort_unstable();

@@ -185,7 +185,10 @@ impl<'m> Annotator<'m> {
     /// Annotates every paragraph of `article`.
     pub fn annotate(&self, article: &Article) -> Vec<ParagraphRecord> {
         let mut people = People::new(self.roster, article.date);
-        let mut analyses: Vec<Analysis> = clean::paragraphs(article).into_iter().map(|p| self.analyse(p)).collect();
+        let article_entities = self.tagger.entities(&article.body);
+        let mut analyses: Vec<Analysis> =
+            clean::paragraphs(article).into_iter().map(|p| analyse(p, &article.body, &article_entities)).collect();
+        let mut anonymous: Vec<Speaker> = Vec::new();
         let mut carry = Carry::default();
         let mut last_speaker: Option<(usize, SpeakerRef)> = None;
         for a in &mut analyses {
@@ -202,8 +205,9 @@ impl<'m> Annotator<'m> {
             };
             let found = attribution::find(&t, &sentences, &quotes, &carry);
             carry = found.carry;
-            let previous = last_speaker.as_ref().filter(|(index, _)| index + 1 == a.paragraph.index).map(|(_, s)| s.clone());
-            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, previous);
+            let previous =
+                last_speaker.as_ref().filter(|(index, _)| index + 1 == a.paragraph.index).map(|(_, s)| s.clone());
+            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
             if let Some(s) = a.pending.iter().rev().find_map(|p| p.speaker.clone()) {
                 last_speaker = Some((a.paragraph.index, s));
             }
@@ -211,12 +215,36 @@ impl<'m> Annotator<'m> {
         let acronyms = learn_acronyms(&analyses);
         analyses.into_iter().map(|a| record(article, a, &people, &acronyms)).collect()
     }
+}
 
-    fn analyse(&self, paragraph: Paragraph) -> Analysis {
-        let spans = tagger::tokenize(&paragraph.text);
-        let entities = self.tagger.entities(&paragraph.text);
-        Analysis { paragraph, spans, entity_people: Vec::new(), entities, pending: Vec::new() }
+/// Tokens of the paragraph and the article's entity spans that fall inside it (tagged once
+/// per article, so a name is tagged consistently across paragraphs), cleaned up and made
+/// relative to the paragraph.
+fn analyse(paragraph: Paragraph, body: &str, article_entities: &[EntitySpan]) -> Analysis {
+    let spans = tagger::tokenize(&paragraph.text);
+    let first = article_entities.partition_point(|e| e.start < paragraph.start);
+    let entities = article_entities[first..]
+        .iter()
+        .take_while(|e| e.start < paragraph.end)
+        .filter(|e| e.end <= paragraph.end)
+        .filter_map(|e| tidy_entity(body, e))
+        .map(|e| EntitySpan { start: e.start - paragraph.start, end: e.end - paragraph.start, kind: e.kind })
+        .collect();
+    Analysis { paragraph, spans, entity_people: Vec::new(), entities, pending: Vec::new() }
+}
+
+/// Cuts an entity span at a quote mark or a comma and trims punctuation from its ends;
+/// drops it when nothing capitalised is left.
+fn tidy_entity(body: &str, e: &EntitySpan) -> Option<EntitySpan> {
+    let text = &body[e.start..e.end];
+    let cut = text.find(['"', '\u{201c}', '\u{201d}', ',', ';']).unwrap_or(text.len());
+    let kept = &text[..cut];
+    let trimmed_start = kept.len() - kept.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let kept = kept.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    if trimmed_start >= kept.len() || !kept.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        return None;
     }
+    Some(EntitySpan { start: e.start + trimmed_start, end: e.start + kept.len(), kind: e.kind })
 }
 
 /// Registers the paragraph's person mentions (the tagger's PER spans) in text order, with
@@ -236,9 +264,13 @@ fn register_people(a: &mut Analysis, people: &mut People) {
             let end = t.end_before(e.end);
             let (titles, name) = split_titles(&t, first, end);
             let parts: Vec<&str> = name.clone().map(|i| t.word(i)).collect();
+            if parts.last().is_none_or(|w| lexicon::contains(lexicon::ORGANIZATION_HEADS, w)) {
+                return None;
+            }
             let possessive = t.spans.get(end).is_some_and(|_| t.is_possessive_mark(end));
             let person = people.mention(&parts, &titles, a.paragraph.start + e.start, possessive)?;
-            let evidence = party::after_name(text, e.end, allow_bare_party).or_else(|| party::in_titles(titles.iter().copied()));
+            let evidence =
+                party::after_name(text, e.end, allow_bare_party).or_else(|| party::in_titles(titles.iter().copied()));
             if let Some(evidence) = evidence {
                 people.set_party(person, evidence);
             }
@@ -267,12 +299,19 @@ fn is_title_word(t: &Tokens, i: usize) -> bool {
 }
 
 /// Resolves the source of each attribution to a speaker.
-fn resolve(t: &Tokens, offset: usize, found: Vec<Found>, people: &mut People, previous: Option<SpeakerRef>) -> Vec<Pending> {
+fn resolve(
+    t: &Tokens,
+    offset: usize,
+    found: Vec<Found>,
+    people: &mut People,
+    anonymous: &mut Vec<Speaker>,
+    previous: Option<SpeakerRef>,
+) -> Vec<Pending> {
     let mut out: Vec<Pending> = Vec::with_capacity(found.len());
     for f in found {
         let source_span = f.source.as_ref().map(|s| (t.spans[s.tokens.start].0, t.spans[s.tokens.end - 1].1));
         let speaker = match (&f.source, f.inherit) {
-            (Some(source), _) => resolve_source(t, offset, source, people),
+            (Some(source), _) => resolve_source(t, offset, source, people, anonymous),
             (None, Inherit::Paragraph) => out.iter().rev().find_map(|p| p.speaker.clone()),
             (None, Inherit::PreviousParagraph) => previous.clone(),
             (None, Inherit::No) => None,
@@ -286,7 +325,13 @@ fn phrase_text<'t>(t: &Tokens<'t>, range: std::ops::Range<usize>) -> &'t str {
     &t.text[t.spans[range.start].0..t.spans[range.end - 1].1]
 }
 
-fn resolve_source(t: &Tokens, offset: usize, source: &SourcePhrase, people: &mut People) -> Option<SpeakerRef> {
+fn resolve_source(
+    t: &Tokens,
+    offset: usize,
+    source: &SourcePhrase,
+    people: &mut People,
+    anonymous: &mut Vec<Speaker>,
+) -> Option<SpeakerRef> {
     let pos = offset + t.spans[source.tokens.start].0;
     let other = |kind| {
         let text = phrase_text(t, source.tokens.clone());
@@ -311,10 +356,21 @@ fn resolve_source(t: &Tokens, offset: usize, source: &SourcePhrase, people: &mut
         SourceKind::Pronoun(male) => people.resolve_pronoun(*male, pos).map(SpeakerRef::Person),
         SourceKind::Definite { head } => match people.resolve_description(head, pos) {
             Some(person) => Some(SpeakerRef::Person(person)),
-            None if lexicon::contains(lexicon::ANONYMOUS_HEADS, head) => other(SpeakerKind::Anonymous),
-            None => None,
+            // "A White House official said ... The official added": the same unnamed source.
+            None => anonymous
+                .iter()
+                .rev()
+                .find(|s| s.name.to_lowercase().ends_with(head.as_str()))
+                .cloned()
+                .map(SpeakerRef::Other),
         },
-        SourceKind::Anonymous => other(SpeakerKind::Anonymous),
+        SourceKind::Anonymous => {
+            let speaker = other(SpeakerKind::Anonymous);
+            if let Some(SpeakerRef::Other(s)) = &speaker {
+                anonymous.push(s.clone());
+            }
+            speaker
+        }
         SourceKind::Organization => other(SpeakerKind::Organization),
         SourceKind::Group => other(SpeakerKind::Group),
     }
@@ -336,6 +392,20 @@ fn learn_acronyms(analyses: &[Analysis]) -> HashMap<String, String> {
         }
     }
     acronyms
+}
+
+/// A name the tagger gave another kind that is a person of the article after all
+/// ("Senator Jeff Sessions" tagged ORG while "Jeff Sessions" is a person): document-level
+/// consistency with the people the article names.
+fn known_person(text: &str, people: &People) -> Option<usize> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let first_name_word = words.iter().position(|w| !lexicon::contains(lexicon::TITLES, w))?;
+    let parts = &words[first_name_word..];
+    let org_like = parts.iter().any(|w| lexicon::contains(lexicon::ORGANIZATION_HEADS, w));
+    if org_like || parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    people.known(parts)
 }
 
 fn speaker_of(r: &SpeakerRef, people: &People) -> Speaker {
@@ -385,11 +455,12 @@ fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<St
         .zip(a.entity_people.iter().copied().chain(std::iter::repeat(None)))
         .map(|(e, person)| {
             let text = &a.paragraph.text[e.start..e.end];
-            let name = match person {
-                Some(i) => people.person(i).name.clone(),
-                None => entities::canonical_name(text, e.kind, acronyms),
+            let person = person.or_else(|| known_person(text, people));
+            let (name, kind) = match person {
+                Some(i) => (people.person(i).name.clone(), EntityKind::Person),
+                None => (entities::canonical_name(text, e.kind, acronyms), e.kind),
             };
-            Entity { text: text.to_owned(), name, kind: e.kind, span: shift((e.start, e.end)) }
+            Entity { text: text.to_owned(), name, kind, span: shift((e.start, e.end)) }
         })
         .collect();
     ParagraphRecord {

@@ -112,7 +112,10 @@ mod tests {
 
     #[test]
     fn appositions() {
-        assert_eq!(after("Lindsey Graham, a prominent Republican who", "Lindsey Graham", false), Some(Party::Republican));
+        assert_eq!(
+            after("Lindsey Graham, a prominent Republican who", "Lindsey Graham", false),
+            Some(Party::Republican)
+        );
         assert_eq!(after("Joe Manchin, a moderate Democrat, said", "Joe Manchin", false), Some(Party::Democrat));
         assert_eq!(after("John Smith, a lawyer, said", "John Smith", false), None);
     }

@@ -80,6 +80,14 @@ impl<'r> People<'r> {
         Some(person)
     }
 
+    /// The person already known by the name `parts` (titles excluded), without recording
+    /// a mention.
+    pub fn known(&self, parts: &[&str]) -> Option<usize> {
+        let last = parts.last()?.to_lowercase();
+        let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
+        self.find(&last, first.as_deref()).filter(|&i| self.persons[i].last == last)
+    }
+
     /// A person already known under this surname (and compatible first name), preferring
     /// the most recently mentioned; a lone word may also be a known first name.
     fn find(&self, last: &str, first: Option<&str>) -> Option<usize> {
@@ -205,8 +213,11 @@ fn same_title(written: &str, head: &str) -> bool {
 
 /// "Justice Department spokeswoman": the words before the spokesperson title.
 fn spokesperson_for(titles: &[&str]) -> Option<String> {
-    let at = titles.iter().position(|t| matches!(t.to_lowercase().as_str(), "spokesman" | "spokeswoman" | "spokesperson"))?;
-    let org: Vec<&str> = titles[..at].iter().copied().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).collect();
+    let at = titles
+        .iter()
+        .position(|t| matches!(t.to_lowercase().as_str(), "spokesman" | "spokeswoman" | "spokesperson"))?;
+    let org: Vec<&str> =
+        titles[..at].iter().copied().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).collect();
     (!org.is_empty()).then(|| org.join(" "))
 }
 

@@ -166,9 +166,13 @@ fn capitalised_phrase(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhra
     if lexicon::contains(GROUP_HEADS, last_word) {
         return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Group });
     }
-    let person_noun = lexicon::contains(TITLES, last_word) || matches!(last_word, "Democrat" | "Republican" | "Independent");
+    let person_noun =
+        lexicon::contains(TITLES, last_word) || matches!(last_word, "Democrat" | "Republican" | "Independent");
     if definite && person_noun {
-        return Some(SourcePhrase { tokens: start - 1..end, kind: SourceKind::Definite { head: last_word.to_lowercase() } });
+        return Some(SourcePhrase {
+            tokens: start - 1..end,
+            kind: SourceKind::Definite { head: last_word.to_lowercase() },
+        });
     }
     let acronym = last_word.len() >= 2 && last_word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
     if lexicon::contains(ORGANIZATION_HEADS, last_word) || acronym || definite {
@@ -176,20 +180,25 @@ fn capitalised_phrase(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhra
         return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Organization });
     }
     let mut name_start = end;
-    while name_start > start && end - name_start < MAX_NAME_TOKENS && !lexicon::contains(TITLES, t.word(name_start - 1)) {
+    while name_start > start && end - name_start < MAX_NAME_TOKENS && !lexicon::contains(TITLES, t.word(name_start - 1))
+    {
         name_start -= 1;
     }
     if name_start == end {
         return None;
     }
-    Some(SourcePhrase { tokens: start..end, kind: SourceKind::Name { name: name_start..end, prefix: start..name_start } })
+    Some(SourcePhrase {
+        tokens: start..end,
+        kind: SourceKind::Name { name: name_start..end, prefix: start..name_start },
+    })
 }
 
 /// A description ending at `end`: "a White House official", "the senator", "officials".
 fn description_before(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhrase> {
     let head = t.word(end - 1);
     if lexicon::contains(GROUP_HEADS, head) {
-        let start = (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
+        let start =
+            (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
         return Some(SourcePhrase { tokens: start.unwrap_or(end - 1)..end, kind: SourceKind::Group });
     }
     let det = (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)))?;
@@ -236,7 +245,10 @@ mod tests {
     #[test]
     fn names_lose_their_titles() {
         assert_eq!(name_of("Justice Department spokeswoman Sarah Isgur Flores said it", "said"), "Sarah Isgur Flores");
-        assert_eq!(name_of("House Democratic Leader Nancy Pelosi went further, calling for it", "went"), "Nancy Pelosi");
+        assert_eq!(
+            name_of("House Democratic Leader Nancy Pelosi went further, calling for it", "went"),
+            "Nancy Pelosi"
+        );
         assert_eq!(name_of("Senator Elizabeth Warren said the situation is bad", "said"), "Elizabeth Warren");
     }
 
@@ -251,8 +263,14 @@ mod tests {
     fn pronouns_descriptions_groups_organisations() {
         assert_eq!(before("\u{201d} she said", "said").unwrap().1, SourceKind::Pronoun(Some(false)));
         assert_eq!(before("A White House official said the talks", "said").unwrap().1, SourceKind::Anonymous);
-        assert_eq!(before("The official accused them", "accused").unwrap().1, SourceKind::Definite { head: "official".into() });
-        assert_eq!(before("the Minnesota Democrat said", "said").unwrap().1, SourceKind::Definite { head: "democrat".into() });
+        assert_eq!(
+            before("The official accused them", "accused").unwrap().1,
+            SourceKind::Definite { head: "official".into() }
+        );
+        assert_eq!(
+            before("the Minnesota Democrat said", "said").unwrap().1,
+            SourceKind::Definite { head: "democrat".into() }
+        );
         assert_eq!(before("Democrats said", "said").unwrap().1, SourceKind::Group);
         assert_eq!(before("Many officials said", "said").unwrap().1, SourceKind::Group);
         assert_eq!(before("The Justice Department said", "said").unwrap().1, SourceKind::Organization);

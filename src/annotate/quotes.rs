@@ -46,7 +46,9 @@ fn straight_opens(text: &str, at: usize) -> bool {
 pub fn find_quotes(text: &str) -> Vec<Quote> {
     let mut quotes = Vec::new();
     let mut open: Option<usize> = None;
-    for (at, c) in text.match_indices(['"', OPEN_CURLY, CLOSE_CURLY, LOW_OPEN]).map(|(i, s)| (i, s.chars().next().unwrap_or('"'))) {
+    for (at, c) in
+        text.match_indices(['"', OPEN_CURLY, CLOSE_CURLY, LOW_OPEN]).map(|(i, s)| (i, s.chars().next().unwrap_or('"')))
+    {
         let opens = match c {
             OPEN_CURLY | LOW_OPEN => true,
             CLOSE_CURLY => false,
@@ -110,7 +112,10 @@ mod tests {
 
     #[test]
     fn apostrophes_do_not_pair() {
-        assert_eq!(contents("\u{201c}It\u{2019}s clear,\u{201d} Franken said of Trump\u{2019}s team."), ["It\u{2019}s clear,"]);
+        assert_eq!(
+            contents("\u{201c}It\u{2019}s clear,\u{201d} Franken said of Trump\u{2019}s team."),
+            ["It\u{2019}s clear,"]
+        );
     }
 
     #[test]

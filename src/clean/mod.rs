@@ -144,12 +144,10 @@ fn drop_copies(body: &str, block: &[Line]) -> (Vec<Option<Line>>, bool) {
     for (i, line) in block.iter().enumerate() {
         let text = &body[line.start..line.end];
         let repeats_previous = i > 0 && &body[block[i - 1].start..block[i - 1].end] == text;
-        let truncates_next = block
-            .get(i + 1)
-            .is_some_and(|next| {
-                let next = &body[next.start..next.end];
-                next.len() > text.len() && next.starts_with(text) && text.split_whitespace().count() >= 2
-            });
+        let truncates_next = block.get(i + 1).is_some_and(|next| {
+            let next = &body[next.start..next.end];
+            next.len() > text.len() && next.starts_with(text) && text.split_whitespace().count() >= 2
+        });
         if repeats_previous || truncates_next {
             had_copies = true;
             kept.push(None);
@@ -200,7 +198,8 @@ mod tests {
 
     #[test]
     fn repeated_caption_line_is_dropped_and_labelled_caption() {
-        let body = "A man speaks at a meeting, Feb. 28, 2017.\nA man speaks at a meeting, Feb. 28, 2017.\n\nBody text here.";
+        let body =
+            "A man speaks at a meeting, Feb. 28, 2017.\nA man speaks at a meeting, Feb. 28, 2017.\n\nBody text here.";
         let got = kinds_and_texts(body);
         assert_eq!(got[0], (ParagraphKind::Caption, "A man speaks at a meeting, Feb. 28, 2017.".to_owned()));
         assert_eq!(got.len(), 2);

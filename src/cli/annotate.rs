@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn print_human(out: &mut impl Write, r: &ParagraphRecord, ) -> std::io::Result<()> {
+fn print_human(out: &mut impl Write, r: &ParagraphRecord) -> std::io::Result<()> {
     let kind = if r.kind == ParagraphKind::Body { String::new() } else { format!(" [{}]", r.kind.as_str()) };
     writeln!(out, "{}#{}{kind}  {}", r.path, r.paragraph, r.text)?;
     for a in &r.attributions {

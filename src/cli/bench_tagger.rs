@@ -35,8 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut texts = Vec::with_capacity(paths.len());
     for path in &paths {
         let mut json = String::new();
-        let file =
-            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         if let Err(e) = flate2::read::GzDecoder::new(file).read_to_string(&mut json) {
             eprintln!("skipping {}: {e}", path.display());
             continue;

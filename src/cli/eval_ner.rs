@@ -25,10 +25,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let owned;
     let tagger = match &args.model {
         Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            owned = newsdex::tagger::Tagger::from_bytes(&bytes)
-                .with_context(|| format!("loading {}", path.display()))?;
+            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            owned =
+                newsdex::tagger::Tagger::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))?;
             &owned
         }
         None => newsdex::tagger::Tagger::builtin(),

@@ -97,8 +97,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let annotator = Annotator::new(roster, Tagger::builtin());
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = show_bar.then(|| {
-        let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {per_sec} ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
         ProgressBar::new(0).with_style(style)
     });
     let progress = Bar { bar, quiet: args.quiet, warnings: Mutex::new(0) };

@@ -90,10 +90,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn print_human(out: &mut impl Write, r: &Response, colour: bool) -> std::io::Result<()> {
     for (i, hit) in r.hits.iter().enumerate() {
-        let title = hit.title.as_deref().unwrap_or("(untitled)");
+        let file_name = hit.path.rsplit('/').next().unwrap_or(&hit.path);
+        let title = hit.title.as_deref().unwrap_or(file_name);
         let date = hit.date.map(|d| d.to_string()).unwrap_or_default();
-        let meta: Vec<&str> = [hit.source.as_deref().unwrap_or(""), date.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-        writeln!(out, "{}. {title}{}", i + 1, if meta.is_empty() { String::new() } else { format!("  [{}]", meta.join(", ")) })?;
+        let meta: Vec<&str> =
+            [hit.source.as_deref().unwrap_or(""), date.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        writeln!(
+            out,
+            "{}. {title}{}",
+            i + 1,
+            if meta.is_empty() { String::new() } else { format!("  [{}]", meta.join(", ")) }
+        )?;
         let speakers: Vec<String> = hit.speakers.iter().map(speaker_label).collect();
         let kind = if hit.kind == ParagraphKind::Body { String::new() } else { format!("  ({})", hit.kind.as_str()) };
         let who = if speakers.is_empty() { String::new() } else { format!("  speakers: {}", speakers.join(", ")) };

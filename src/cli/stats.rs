@@ -29,7 +29,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     writeln!(out, "articles   {}", stats.articles)?;
     writeln!(out, "paragraphs {} ({} with a speaker)", stats.paragraphs, stats.quoted_paragraphs)?;
     writeln!(out, "size       {:.1} MB", stats.size_bytes as f64 / 1e6)?;
-    for (name, values) in [("kinds", &stats.kinds), ("speakers", &stats.speakers), ("parties", &stats.parties), ("sources", &stats.sources)] {
+    for (name, values) in [
+        ("kinds", &stats.kinds),
+        ("speakers", &stats.speakers),
+        ("parties", &stats.parties),
+        ("sources", &stats.sources),
+    ] {
         let list: Vec<String> = values.iter().map(|(v, n)| format!("{v} ({n})")).collect();
         writeln!(out, "{name:<10} {}", list.join(", "))?;
     }

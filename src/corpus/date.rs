@@ -48,9 +48,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
         .or_else(|| parse_slashed(s))
         .or_else(|| parse_words(s))
         .or_else(|| parse_timestamp(s))?;
-    PLAUSIBLE_YEARS
-        .contains(&chrono::Datelike::year(&date))
-        .then_some(date)
+    PLAUSIBLE_YEARS.contains(&chrono::Datelike::year(&date)).then_some(date)
 }
 
 /// `2017-02-28`, also when followed by a time (`2017-02-28T10:00:00Z`, `2017-02-28 10:00`).
@@ -90,11 +88,7 @@ fn parse_words(s: &str) -> Option<NaiveDate> {
         .collect();
     let month_at = words.iter().position(|w| month_number(w).is_some())?;
     let month = month_number(words[month_at])?;
-    let number = |w: &&str| {
-        w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-            .parse::<i32>()
-            .ok()
-    };
+    let number = |w: &&str| w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<i32>().ok();
     let after: Vec<i32> = words[month_at + 1..].iter().filter_map(number).collect();
     let before: Option<i32> = month_at.checked_sub(1).and_then(|i| number(&words[i]));
     let (day, year) = match (before, after.as_slice()) {
@@ -107,10 +101,7 @@ fn parse_words(s: &str) -> Option<NaiveDate> {
 
 fn month_number(word: &str) -> Option<u32> {
     let lower = word.to_ascii_lowercase();
-    MONTHS
-        .binary_search_by(|(name, _)| name.cmp(&lower.as_str()))
-        .ok()
-        .map(|i| MONTHS[i].1)
+    MONTHS.binary_search_by(|(name, _)| name.cmp(&lower.as_str())).ok().map(|i| MONTHS[i].1)
 }
 
 /// Seconds (or milliseconds) since the Unix epoch.
@@ -160,15 +151,7 @@ mod tests {
 
     #[test]
     fn rejects_empty_nonsense_and_implausible_dates() {
-        for text in [
-            "",
-            "  ",
-            "yesterday",
-            "0001-01-01",
-            "2150-05-05",
-            "13/45/2017",
-            "Feb. 30, 2017",
-        ] {
+        for text in ["", "  ", "yesterday", "0001-01-01", "2150-05-05", "13/45/2017", "Feb. 30, 2017"] {
             assert_eq!(parse_date(text), None, "{text}");
         }
     }

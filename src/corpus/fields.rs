@@ -37,21 +37,8 @@ impl FieldRole {
     fn default_keys(self) -> &'static [&'static str] {
         match self {
             FieldRole::Title => &["title", "headline"],
-            FieldRole::Body => &[
-                "body",
-                "content_original",
-                "content",
-                "text",
-                "maintext",
-                "article",
-            ],
-            FieldRole::Date => &[
-                "date",
-                "published",
-                "publish_date",
-                "date_publish",
-                "published_at",
-            ],
+            FieldRole::Body => &["body", "content_original", "content", "text", "maintext", "article"],
+            FieldRole::Date => &["date", "published", "publish_date", "date_publish", "published_at"],
             FieldRole::Source => &["source", "publisher", "outlet", "source_name"],
             FieldRole::Url => &["url", "link", "source_url"],
             FieldRole::Authors => &["authors", "author", "byline"],
@@ -60,10 +47,7 @@ impl FieldRole {
 
     /// The role called `name` in `--field` (case-insensitive).
     pub fn parse(name: &str) -> Option<FieldRole> {
-        Self::ALL
-            .iter()
-            .find(|(_, n)| n.eq_ignore_ascii_case(name))
-            .map(|(r, _)| *r)
+        Self::ALL.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(r, _)| *r)
     }
 }
 
@@ -76,15 +60,12 @@ pub struct FieldMap {
 impl FieldMap {
     /// Adds an override written as `role=key`, such as `body=content_original`.
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
-        let (role, key) = spec.split_once('=').ok_or_else(|| {
-            format!("`{spec}` is not ROLE=KEY (for example body=content_original)")
-        })?;
+        let (role, key) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("`{spec}` is not ROLE=KEY (for example body=content_original)"))?;
         let role = FieldRole::parse(role.trim()).ok_or_else(|| {
             let names: Vec<&str> = FieldRole::ALL.iter().map(|(_, n)| *n).collect();
-            format!(
-                "unknown field role `{role}`; roles are {}",
-                names.join(", ")
-            )
+            format!("unknown field role `{role}`; roles are {}", names.join(", "))
         })?;
         if key.trim().is_empty() {
             return Err(format!("`{spec}` names no JSON key"));
@@ -95,18 +76,11 @@ impl FieldMap {
 
     /// The value for `role` in `object`: the override key when given, else the first
     /// default key holding a non-empty value.
-    pub fn get<'a>(
-        &self,
-        object: &'a serde_json::Map<String, Value>,
-        role: FieldRole,
-    ) -> Option<&'a Value> {
+    pub fn get<'a>(&self, object: &'a serde_json::Map<String, Value>, role: FieldRole) -> Option<&'a Value> {
         if let Some(key) = self.overrides.get(&role) {
             return object.get(key);
         }
-        role.default_keys()
-            .iter()
-            .filter_map(|k| object.get(*k))
-            .find(|v| !is_blank(v))
+        role.default_keys().iter().filter_map(|k| object.get(*k)).find(|v| !is_blank(v))
     }
 
     /// The value for `role` as text: strings as they are, numbers printed, the first
@@ -126,9 +100,7 @@ impl FieldMap {
                     other => value_text(other),
                 })
                 .collect(),
-            Some(other) => value_text(other)
-                .map(|s| split_byline(&s))
-                .unwrap_or_default(),
+            Some(other) => value_text(other).map(|s| split_byline(&s)).unwrap_or_default(),
             None => Vec::new(),
         }
     }
@@ -157,10 +129,7 @@ fn value_text(value: &Value) -> Option<String> {
 
 fn split_byline(byline: &str) -> Vec<String> {
     let byline = byline.trim();
-    let byline = byline
-        .strip_prefix("By ")
-        .or_else(|| byline.strip_prefix("by "))
-        .unwrap_or(byline);
+    let byline = byline.strip_prefix("By ").or_else(|| byline.strip_prefix("by ")).unwrap_or(byline);
     byline
         .split([',', ';'])
         .flat_map(|part| part.split(" and "))
@@ -181,10 +150,8 @@ mod tests {
 
     #[test]
     fn default_keys_find_allsides_fields() {
-        let o = object(
-            json!({"title": "T", "content_original": "Body", "date": "2017-01-01",
-            "source": "CNN", "url": "http://x", "authors": "Jane Doe, John Roe"}),
-        );
+        let o = object(json!({"title": "T", "content_original": "Body", "date": "2017-01-01",
+            "source": "CNN", "url": "http://x", "authors": "Jane Doe, John Roe"}));
         let map = FieldMap::default();
         assert_eq!(map.text(&o, FieldRole::Body).as_deref(), Some("Body"));
         assert_eq!(map.text(&o, FieldRole::Source).as_deref(), Some("CNN"));
@@ -194,10 +161,7 @@ mod tests {
     #[test]
     fn empty_default_falls_through_to_next_key() {
         let o = object(json!({"content": "", "text": "Real body"}));
-        assert_eq!(
-            FieldMap::default().text(&o, FieldRole::Body).as_deref(),
-            Some("Real body")
-        );
+        assert_eq!(FieldMap::default().text(&o, FieldRole::Body).as_deref(), Some("Real body"));
     }
 
     #[test]
@@ -212,10 +176,7 @@ mod tests {
     fn bad_override_names_the_problem() {
         let mut map = FieldMap::default();
         assert!(map.set("bodyx").unwrap_err().contains("ROLE=KEY"));
-        assert!(map
-            .set("colour=x")
-            .unwrap_err()
-            .contains("unknown field role"));
+        assert!(map.set("colour=x").unwrap_err().contains("unknown field role"));
     }
 
     #[test]

@@ -51,15 +51,22 @@ pub struct FileArticles {
 
 /// Reads the articles of `path`. `label` is the path as it appears in article ids.
 pub fn read_file(path: &Path, label: &str, fields: &FieldMap) -> Result<FileArticles> {
-    let (format, gzipped) = Format::of(path)
-        .ok_or_else(|| Error::parse(path, None, "not a .txt, .json, .jsonl or .ndjson file"))?;
+    let (format, gzipped) =
+        Format::of(path).ok_or_else(|| Error::parse(path, None, "not a .txt, .json, .jsonl or .ndjson file"))?;
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     read_raw(&raw, format, gzipped, path, label, fields)
 }
 
 /// Reads articles from the raw bytes of a file of `format`, decompressing them first when
 /// `gzipped`. Callers that hash or cache raw bytes read the file themselves.
-pub fn read_raw(raw: &[u8], format: Format, gzipped: bool, path: &Path, label: &str, fields: &FieldMap) -> Result<FileArticles> {
+pub fn read_raw(
+    raw: &[u8],
+    format: Format,
+    gzipped: bool,
+    path: &Path,
+    label: &str,
+    fields: &FieldMap,
+) -> Result<FileArticles> {
     if gzipped {
         read_bytes(&gunzip(raw, path)?, format, path, label, fields)
     } else {
@@ -68,13 +75,7 @@ pub fn read_raw(raw: &[u8], format: Format, gzipped: bool, path: &Path, label: &
 }
 
 /// Reads articles of `format` from `bytes` that came from `path`.
-pub fn read_bytes(
-    bytes: &[u8],
-    format: Format,
-    path: &Path,
-    label: &str,
-    fields: &FieldMap,
-) -> Result<FileArticles> {
+pub fn read_bytes(bytes: &[u8], format: Format, path: &Path, label: &str, fields: &FieldMap) -> Result<FileArticles> {
     let mut out = FileArticles::default();
     if looks_binary(bytes) {
         return Err(Error::parse(path, None, "binary content, not text"));
@@ -105,10 +106,7 @@ fn gunzip(raw: &[u8], path: &Path) -> Result<Vec<u8>> {
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     let nuls = head.iter().filter(|&&b| b == 0).count();
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
-        .count();
+    let controls = head.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b)).count();
     nuls > 2 || controls * 10 > head.len().max(1)
 }
 
@@ -121,12 +119,7 @@ fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Error>) -> String {
         Err(e) => {
             warnings.push(Error::parse(
                 path,
-                Some(
-                    1 + bytes[..e.valid_up_to()]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count(),
-                ),
+                Some(1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count()),
                 "invalid UTF-8, decoded with replacement characters",
             ));
             String::from_utf8_lossy(bytes).into_owned()
@@ -157,25 +150,16 @@ pub(crate) fn headline(text: &str) -> Option<&str> {
     let stands_alone = rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
     let words = first.split_whitespace().count();
     let sentence_end = first.ends_with(['.', '!', '?', '"', '\u{201d}', ':', ',']);
-    (stands_alone && (2..=30).contains(&words) && first.len() <= 250 && !sentence_end)
-        .then_some(first)
+    (stands_alone && (2..=30).contains(&words) && first.len() <= 250 && !sentence_end).then_some(first)
 }
 
-fn read_json_value(
-    value: Value,
-    path: &Path,
-    label: &str,
-    fields: &FieldMap,
-    out: &mut FileArticles,
-) -> Result<()> {
+fn read_json_value(value: Value, path: &Path, label: &str, fields: &FieldMap, out: &mut FileArticles) -> Result<()> {
     match value {
         Value::Object(object) => push_json_article(&object, path, label, 0, None, fields, out),
         Value::Array(items) => {
             for (position, item) in items.into_iter().enumerate() {
                 match item {
-                    Value::Object(object) => {
-                        push_json_article(&object, path, label, position, None, fields, out)
-                    }
+                    Value::Object(object) => push_json_article(&object, path, label, position, None, fields, out),
                     _ => out.warnings.push(Error::parse(
                         path,
                         None,
@@ -184,41 +168,21 @@ fn read_json_value(
                 }
             }
         }
-        _ => {
-            return Err(Error::parse(
-                path,
-                None,
-                "JSON is neither an article object nor an array of them",
-            ))
-        }
+        _ => return Err(Error::parse(path, None, "JSON is neither an article object nor an array of them")),
     }
     Ok(())
 }
 
-fn read_json_lines(
-    text: &str,
-    path: &Path,
-    label: &str,
-    fields: &FieldMap,
-    out: &mut FileArticles,
-) {
+fn read_json_lines(text: &str, path: &Path, label: &str, fields: &FieldMap, out: &mut FileArticles) {
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(object)) => {
-                push_json_article(&object, path, label, index, Some(line_no), fields, out)
-            }
-            Ok(_) => out
-                .warnings
-                .push(Error::parse(path, Some(line_no), "not an article object")),
-            Err(e) => out.warnings.push(Error::parse(
-                path,
-                Some(line_no),
-                format!("invalid JSON: {e}"),
-            )),
+            Ok(Value::Object(object)) => push_json_article(&object, path, label, index, Some(line_no), fields, out),
+            Ok(_) => out.warnings.push(Error::parse(path, Some(line_no), "not an article object")),
+            Err(e) => out.warnings.push(Error::parse(path, Some(line_no), format!("invalid JSON: {e}"))),
         }
     }
 }
@@ -233,21 +197,13 @@ fn push_json_article(
     out: &mut FileArticles,
 ) {
     let Some(body) = fields.text(object, FieldRole::Body) else {
-        out.warnings.push(Error::parse(
-            path,
-            line,
-            format!("article {position} has no body text"),
-        ));
+        out.warnings.push(Error::parse(path, line, format!("article {position} has no body text")));
         return;
     };
     let raw_date = fields.text(object, FieldRole::Date);
     let date = raw_date.as_deref().and_then(parse_date);
     if let (Some(raw), None) = (&raw_date, date) {
-        out.warnings.push(Error::parse(
-            path,
-            line,
-            format!("unparseable date `{raw}`, article kept without a date"),
-        ));
+        out.warnings.push(Error::parse(path, line, format!("unparseable date `{raw}`, article kept without a date")));
     }
     out.articles.push(Article {
         path: label.to_owned(),
@@ -266,39 +222,21 @@ mod tests {
     use super::*;
 
     fn read(text: &str, format: Format) -> Result<FileArticles> {
-        read_bytes(
-            text.as_bytes(),
-            format,
-            Path::new("t"),
-            "t",
-            &FieldMap::default(),
-        )
+        read_bytes(text.as_bytes(), format, Path::new("t"), "t", &FieldMap::default())
     }
 
     #[test]
     fn formats_by_extension() {
-        assert_eq!(
-            Format::of(Path::new("a/b.txt")),
-            Some((Format::Text, false))
-        );
-        assert_eq!(
-            Format::of(Path::new("b.JSON.gz")),
-            Some((Format::Json, true))
-        );
-        assert_eq!(
-            Format::of(Path::new("b.ndjson")),
-            Some((Format::JsonLines, false))
-        );
+        assert_eq!(Format::of(Path::new("a/b.txt")), Some((Format::Text, false)));
+        assert_eq!(Format::of(Path::new("b.JSON.gz")), Some((Format::Json, true)));
+        assert_eq!(Format::of(Path::new("b.ndjson")), Some((Format::JsonLines, false)));
         assert_eq!(Format::of(Path::new("b.png")), None);
         assert_eq!(Format::of(Path::new("README")), None);
     }
 
     #[test]
     fn text_title_only_when_it_looks_like_one() {
-        assert_eq!(
-            headline("Senate passes the bill\n\nThe Senate voted."),
-            Some("Senate passes the bill")
-        );
+        assert_eq!(headline("Senate passes the bill\n\nThe Senate voted."), Some("Senate passes the bill"));
         assert_eq!(headline("The Senate voted on Tuesday.\n\nMore."), None);
         assert_eq!(headline("Line one\nline two\n\nMore."), None);
     }
@@ -312,21 +250,11 @@ mod tests {
 
     #[test]
     fn json_object_and_array() {
-        let one = read(
-            r#"{"title":"T","text":"B","date":"2017-02-28"}"#,
-            Format::Json,
-        )
-        .unwrap();
+        let one = read(r#"{"title":"T","text":"B","date":"2017-02-28"}"#, Format::Json).unwrap();
         assert_eq!(one.articles.len(), 1);
-        assert_eq!(
-            one.articles[0].date,
-            chrono::NaiveDate::from_ymd_opt(2017, 2, 28)
-        );
+        assert_eq!(one.articles[0].date, chrono::NaiveDate::from_ymd_opt(2017, 2, 28));
         let many = read(r#"[{"text":"A"},{"text":"B"},3]"#, Format::Json).unwrap();
-        assert_eq!(
-            many.articles.iter().map(|a| a.position).collect::<Vec<_>>(),
-            vec![0, 1]
-        );
+        assert_eq!(many.articles.iter().map(|a| a.position).collect::<Vec<_>>(), vec![0, 1]);
         assert_eq!(many.warnings.len(), 1);
     }
 
@@ -344,18 +272,10 @@ mod tests {
 
     #[test]
     fn json_lines_keep_good_lines_and_name_the_bad_one() {
-        let got = read(
-            "{\"text\":\"A\"}\n{broken\n{\"text\":\"C\"}\n",
-            Format::JsonLines,
-        )
-        .unwrap();
+        let got = read("{\"text\":\"A\"}\n{broken\n{\"text\":\"C\"}\n", Format::JsonLines).unwrap();
         assert_eq!(got.articles.len(), 2);
         assert_eq!(got.articles[1].position, 2);
-        assert!(
-            got.warnings[0].to_string().starts_with("t:2: invalid JSON"),
-            "{}",
-            got.warnings[0]
-        );
+        assert!(got.warnings[0].to_string().starts_with("t:2: invalid JSON"), "{}", got.warnings[0]);
     }
 
     #[test]
@@ -368,14 +288,7 @@ mod tests {
     #[test]
     fn invalid_utf8_and_bom() {
         let bytes = b"\xEF\xBB\xBFHello \xFF world\n";
-        let got = read_bytes(
-            bytes,
-            Format::Text,
-            Path::new("t"),
-            "t",
-            &FieldMap::default(),
-        )
-        .unwrap();
+        let got = read_bytes(bytes, Format::Text, Path::new("t"), "t", &FieldMap::default()).unwrap();
         assert_eq!(got.articles[0].body, "Hello \u{FFFD} world\n");
         assert_eq!(got.warnings.len(), 1);
     }
@@ -383,14 +296,7 @@ mod tests {
     #[test]
     fn binary_content_is_refused() {
         let bytes = [0u8, 1, 2, 3, 0, 0, 0, 5, 6];
-        assert!(read_bytes(
-            &bytes,
-            Format::Text,
-            Path::new("t"),
-            "t",
-            &FieldMap::default()
-        )
-        .is_err());
+        assert!(read_bytes(&bytes, Format::Text, Path::new("t"), "t", &FieldMap::default()).is_err());
     }
 
     #[test]

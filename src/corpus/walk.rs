@@ -41,17 +41,13 @@ pub fn walk(roots: &[PathBuf]) -> Walk {
 }
 
 fn walk_root(root: &Path, out: &mut Walk) {
-    let entries = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name();
+    let entries = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("symlink loop"));
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("symlink loop"));
                 out.errors.push(Error::io(path, io));
                 continue;
             }
@@ -80,8 +76,7 @@ fn walk_root(root: &Path, out: &mut Walk) {
 
 /// Editors and sync tools leave hidden files (`.#draft.txt`, `._x.json`) beside articles.
 fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 #[cfg(test)]
@@ -97,11 +92,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/z.jsonl.gz"), "x").unwrap();
         let walked = walk(&[dir.path().to_path_buf()]);
-        let names: Vec<_> = walked
-            .files
-            .iter()
-            .map(|f| f.path.file_name().unwrap().to_owned())
-            .collect();
+        let names: Vec<_> = walked.files.iter().map(|f| f.path.file_name().unwrap().to_owned()).collect();
         assert_eq!(names, ["a.json", "b.txt", "z.jsonl.gz"]);
         assert_eq!(walked.skipped, 2);
         assert!(walked.errors.is_empty());
@@ -111,8 +102,6 @@ mod tests {
     fn missing_root_is_an_error() {
         let walked = walk(&[PathBuf::from("/definitely/not/here")]);
         assert_eq!(walked.errors.len(), 1);
-        assert!(walked.errors[0]
-            .to_string()
-            .contains("/definitely/not/here"));
+        assert!(walked.errors[0].to_string().contains("/definitely/not/here"));
     }
 }

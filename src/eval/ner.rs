@@ -84,13 +84,7 @@ impl std::fmt::Display for NerReport {
             )?;
         }
         let o = &self.overall;
-        writeln!(
-            f,
-            "overall P {:6.2}  R {:6.2}  F1 {:6.2}",
-            o.precision(),
-            o.recall(),
-            o.f1()
-        )
+        writeln!(f, "overall P {:6.2}  R {:6.2}  F1 {:6.2}", o.precision(), o.recall(), o.f1())
     }
 }
 
@@ -99,11 +93,8 @@ impl std::fmt::Display for NerReport {
 pub fn tag_documents(tagger: &Tagger, docs: &[Document]) -> Vec<Vec<Vec<Tag>>> {
     docs.iter()
         .map(|doc| {
-            let sentences: Vec<Vec<&str>> = doc
-                .sentences
-                .iter()
-                .map(|s| s.tokens.iter().map(String::as_str).collect())
-                .collect();
+            let sentences: Vec<Vec<&str>> =
+                doc.sentences.iter().map(|s| s.tokens.iter().map(String::as_str).collect()).collect();
             tagger.tag_document(&sentences)
         })
         .collect()
@@ -129,33 +120,19 @@ pub fn score(docs: &[Document], predicted: &[Vec<Vec<Tag>>]) -> NerReport {
     let kinds: BTreeSet<&String> = gold_spans.iter().chain(&pred_spans).map(|s| &s.0).collect();
     let count = |kind: Option<&String>| TypeScore {
         kind: kind.cloned().unwrap_or_else(|| "overall".into()),
-        gold: gold_spans
-            .iter()
-            .filter(|s| kind.is_none() || kind == Some(&s.0))
-            .count(),
-        predicted: pred_spans
-            .iter()
-            .filter(|s| kind.is_none() || kind == Some(&s.0))
-            .count(),
+        gold: gold_spans.iter().filter(|s| kind.is_none() || kind == Some(&s.0)).count(),
+        predicted: pred_spans.iter().filter(|s| kind.is_none() || kind == Some(&s.0)).count(),
         correct: pred_spans
             .iter()
             .filter(|s| (kind.is_none() || kind == Some(&s.0)) && gold_spans.contains(*s))
             .count(),
     };
-    NerReport {
-        tokens: offset,
-        types: kinds.iter().map(|k| count(Some(k))).collect(),
-        overall: count(None),
-    }
+    NerReport { tokens: offset, types: kinds.iter().map(|k| count(Some(k))).collect(), overall: count(None) }
 }
 
 /// Writes `TOKEN GOLD PREDICTED` lines, a blank line after each sentence and a
 /// `-DOCSTART-` line before each document, as `conlleval.py` reads them.
-pub fn write_predictions(
-    mut out: impl Write,
-    docs: &[Document],
-    predicted: &[Vec<Vec<Tag>>],
-) -> std::io::Result<()> {
+pub fn write_predictions(mut out: impl Write, docs: &[Document], predicted: &[Vec<Vec<Tag>>]) -> std::io::Result<()> {
     for (doc, pred_doc) in docs.iter().zip(predicted) {
         writeln!(out, "-DOCSTART- O O\n")?;
         for (s, pred) in doc.sentences.iter().zip(pred_doc) {
@@ -170,17 +147,12 @@ pub fn write_predictions(
 
 /// Tags the CoNLL file at `path`, optionally writes the predictions to `output`, and
 /// returns the scores.
-pub fn evaluate_file(
-    tagger: &Tagger,
-    path: &Path,
-    output: Option<&Path>,
-) -> crate::Result<NerReport> {
+pub fn evaluate_file(tagger: &Tagger, path: &Path, output: Option<&Path>) -> crate::Result<NerReport> {
     let docs = read_conll(path)?;
     let predicted = tag_documents(tagger, &docs);
     if let Some(out) = output {
         let file = std::fs::File::create(out).map_err(|e| crate::Error::io(out, e))?;
-        write_predictions(std::io::BufWriter::new(file), &docs, &predicted)
-            .map_err(|e| crate::Error::io(out, e))?;
+        write_predictions(std::io::BufWriter::new(file), &docs, &predicted).map_err(|e| crate::Error::io(out, e))?;
     }
     Ok(score(&docs, &predicted))
 }
@@ -193,44 +165,24 @@ mod tests {
 
     #[test]
     fn scores_exact_spans_like_conlleval() {
-        let text = "-DOCSTART- O O\n\nPeter X X B-PER\nBlackburn X X I-PER\nof X X O\nEU X X B-ORG\n\nSmith X X B-PER\n";
+        let text =
+            "-DOCSTART- O O\n\nPeter X X B-PER\nBlackburn X X I-PER\nof X X O\nEU X X B-ORG\n\nSmith X X B-PER\n";
         let docs = parse_conll(text, Path::new("t")).unwrap();
         let pred = vec![vec![
-            vec![
-                Tag::Begin(Person),
-                Tag::Outside,
-                Tag::Outside,
-                Tag::Begin(Organization),
-            ],
+            vec![Tag::Begin(Person), Tag::Outside, Tag::Outside, Tag::Begin(Organization)],
             vec![Tag::Begin(Person)],
         ]];
         let report = score(&docs, &pred);
         assert_eq!(report.tokens, 5);
-        assert_eq!(
-            (
-                report.overall.gold,
-                report.overall.predicted,
-                report.overall.correct
-            ),
-            (3, 3, 2)
-        );
+        assert_eq!((report.overall.gold, report.overall.predicted, report.overall.correct), (3, 3, 2));
         let per = &report.types[1];
         assert_eq!((per.kind.as_str(), per.correct, per.gold), ("PER", 1, 2));
         let shown = report.to_string();
-        assert!(
-            shown.contains("PER    P  50.00  R  50.00  F1  50.00  (2 gold, 2 predicted)"),
-            "{shown}"
-        );
-        assert!(
-            shown.ends_with("overall P  66.67  R  66.67  F1  66.67\n"),
-            "{shown}"
-        );
+        assert!(shown.contains("PER    P  50.00  R  50.00  F1  50.00  (2 gold, 2 predicted)"), "{shown}");
+        assert!(shown.ends_with("overall P  66.67  R  66.67  F1  66.67\n"), "{shown}");
         let mut out = Vec::new();
         write_predictions(&mut out, &docs, &pred).unwrap();
         let out = String::from_utf8(out).unwrap();
-        assert!(
-            out.starts_with("-DOCSTART- O O\n\nPeter B-PER B-PER\nBlackburn I-PER O\n"),
-            "{out}"
-        );
+        assert!(out.starts_with("-DOCSTART- O O\n\nPeter B-PER B-PER\nBlackburn I-PER O\n"), "{out}");
     }
 }

@@ -2,8 +2,8 @@
 //! and the search module both build their fields from here.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with another
@@ -129,10 +129,7 @@ pub fn schema() -> Schema {
     b.add_text_field(names::ARTICLE_KEY, STRING);
     b.add_u64_field(names::ARTICLE, NumericOptions::default().set_stored());
     b.add_u64_field(names::PARAGRAPH, NumericOptions::default().set_stored() | FAST);
-    b.add_date_field(
-        names::DATE,
-        DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
-    );
+    b.add_date_field(names::DATE, DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds));
     for facet in [names::KIND, names::SPEAKER, names::PARTY, names::ENTITY, names::SOURCE] {
         b.add_facet_field(facet, FacetOptions::default());
     }

@@ -111,8 +111,11 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     }
     check_version(dir)?;
     let index = Index::open_in_dir(dir)?;
-    let fields = Fields::resolve(&index.schema())
-        .map_err(|_| Error::SchemaVersion { path: dir.to_path_buf(), found: 0, expected: SCHEMA_VERSION })?;
+    let fields = Fields::resolve(&index.schema()).map_err(|_| Error::SchemaVersion {
+        path: dir.to_path_buf(),
+        found: 0,
+        expected: SCHEMA_VERSION,
+    })?;
     Ok((index, fields))
 }
 
@@ -204,9 +207,10 @@ pub fn build(options: &IndexOptions, annotator: Annotator, progress: &dyn Progre
     summary.files_removed = remove_deleted(&writer, &fields, &mut manifest, &options.roots, &walked);
     summary.failures.extend(walked.errors);
 
-    let (todo, unchanged): (Vec<CorpusFile>, Vec<CorpusFile>) = walked.files.into_iter().partition(|f| {
-        manifest.files.get(&f.label).is_none_or(|e| e.size != f.size || e.modified_ns != f.modified_ns)
-    });
+    let (todo, unchanged): (Vec<CorpusFile>, Vec<CorpusFile>) = walked
+        .files
+        .into_iter()
+        .partition(|f| manifest.files.get(&f.label).is_none_or(|e| e.size != f.size || e.modified_ns != f.modified_ns));
     summary.files_unchanged = unchanged.len() as u64;
     progress.start(todo.len() as u64, todo.iter().map(|f| f.size).sum());
 
@@ -240,11 +244,14 @@ fn remove_deleted(
     walked: &corpus::Walk,
 ) -> u64 {
     let present: std::collections::HashSet<&str> = walked.files.iter().map(|f| f.label.as_str()).collect();
-    let unreadable: Vec<String> =
-        walked.errors.iter().filter_map(|e| match e {
+    let unreadable: Vec<String> = walked
+        .errors
+        .iter()
+        .filter_map(|e| match e {
             Error::Io { path, .. } => Some(path.to_string_lossy().into_owned()),
             _ => None,
-        }).collect();
+        })
+        .collect();
     let roots: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
     let gone: Vec<String> = manifest
         .files
@@ -291,7 +298,8 @@ fn run_chunk(
                 })
             })
             .collect();
-        let mut all: Vec<(usize, FileOutcome)> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        let mut all: Vec<(usize, FileOutcome)> =
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
         all.sort_by_key(|(i, _)| *i);
         all.into_iter().map(|(_, o)| o).collect()
     })
@@ -311,7 +319,8 @@ fn index_file(
         Err(e) => return FileOutcome::Failed { label, error: Error::io(&file.path, e) },
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&raw);
-    let mut entry = FileEntry { size: raw.len() as u64, modified_ns: file.modified_ns, hash, articles: 0, paragraphs: 0 };
+    let mut entry =
+        FileEntry { size: raw.len() as u64, modified_ns: file.modified_ns, hash, articles: 0, paragraphs: 0 };
     if let Some(old) = manifest.files.get(&label).filter(|old| old.hash == hash) {
         entry.articles = old.articles;
         entry.paragraphs = old.paragraphs;
@@ -340,7 +349,12 @@ fn index_file(
     FileOutcome::Indexed { label, entry, warnings: read.warnings }
 }
 
-fn apply_outcomes(outcomes: Vec<FileOutcome>, manifest: &mut Manifest, summary: &mut IndexSummary, progress: &dyn Progress) {
+fn apply_outcomes(
+    outcomes: Vec<FileOutcome>,
+    manifest: &mut Manifest,
+    summary: &mut IndexSummary,
+    progress: &dyn Progress,
+) {
     for outcome in outcomes {
         match outcome {
             FileOutcome::Indexed { label, entry, warnings } => {

@@ -30,7 +30,7 @@ impl Period {
 
     /// Whether `day` falls inside the period (unknown bounds are open).
     pub(crate) fn covers(&self, day: NaiveDate) -> bool {
-        self.start.map_or(true, |s| s <= day) && self.end.map_or(true, |e| day < e)
+        self.start.is_none_or(|s| s <= day) && self.end.is_none_or(|e| day < e)
     }
 }
 
@@ -59,10 +59,7 @@ pub(crate) fn parse_line(line: &str, origin: &Path, line_no: usize) -> Result<Pe
     let err = |message: String| Error::parse(origin, Some(line_no), message);
     let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
     if fields.len() > MAX_COLUMNS {
-        return Err(err(format!(
-            "{} tab-separated columns, at most {MAX_COLUMNS} expected",
-            fields.len()
-        )));
+        return Err(err(format!("{} tab-separated columns, at most {MAX_COLUMNS} expected", fields.len())));
     }
     let field = |i: usize| fields.get(i).copied().unwrap_or("");
     let name = field(0);
@@ -88,11 +85,7 @@ pub(crate) fn parse_line(line: &str, origin: &Path, line_no: usize) -> Result<Pe
             year.parse::<i32>()
                 .ok()
                 .filter(|y| (1000..=9999).contains(y))
-                .ok_or_else(|| {
-                    err(format!(
-                        "birth year must be a four-digit year, not {year:?}"
-                    ))
-                })?,
+                .ok_or_else(|| err(format!("birth year must be a four-digit year, not {year:?}")))?,
         ),
     };
 
@@ -119,11 +112,7 @@ pub(crate) fn parse_line(line: &str, origin: &Path, line_no: usize) -> Result<Pe
     // People known by their middle name (Mitt Romney, Woodrow Wilson) are written with
     // it first; a middle initial is not, so single letters are skipped.
     let middle = normalize(field(4));
-    if middle
-        .split(' ')
-        .next()
-        .is_some_and(|m| m.chars().count() > 1)
-    {
+    if middle.split(' ').next().is_some_and(|m| m.chars().count() > 1) {
         push_first_word(&mut firsts, &middle);
     }
     let mut lasts = vec![last];
@@ -150,15 +139,7 @@ pub(crate) fn parse_line(line: &str, origin: &Path, line_no: usize) -> Result<Pe
     firsts.sort_unstable();
     firsts.dedup();
 
-    Ok(Person {
-        name: name.to_string(),
-        gender,
-        periods,
-        firsts,
-        lasts,
-        given,
-        born,
-    })
+    Ok(Person { name: name.to_string(), gender, periods, firsts, lasts, given, born })
 }
 
 /// Adds the first word of `s` to `firsts` unless it is empty or already there.
@@ -177,9 +158,7 @@ fn parse_period(text: &str) -> std::result::Result<Period, String> {
     let start = parts.next().unwrap_or("");
     let end = parts.next().unwrap_or("");
     if parts.next().is_some() {
-        return Err(format!(
-            "party period {text:?} has more than PARTY:START:END"
-        ));
+        return Err(format!("party period {text:?} has more than PARTY:START:END"));
     }
     let (party, caucus) = match parties.split_once('/') {
         Some((party, caucus)) => (party, Some(caucus)),
@@ -187,9 +166,7 @@ fn parse_period(text: &str) -> std::result::Result<Period, String> {
     };
     let party = parse_party(party).ok_or_else(|| format!("party period {text:?} has no party"))?;
     let caucus = match caucus {
-        Some(c) => Some(
-            parse_party(c).ok_or_else(|| format!("party period {text:?} has an empty caucus"))?,
-        ),
+        Some(c) => Some(parse_party(c).ok_or_else(|| format!("party period {text:?} has an empty caucus"))?),
         None => None,
     };
     let start = parse_date(start, false).map_err(|e| format!("party period {text:?}: {e}"))?;
@@ -199,12 +176,7 @@ fn parse_period(text: &str) -> std::result::Result<Period, String> {
             return Err(format!("party period {text:?} ends before it starts"));
         }
     }
-    Ok(Period {
-        party,
-        caucus,
-        start,
-        end,
-    })
+    Ok(Period { party, caucus, start, end })
 }
 
 /// A party word from a roster file. Parties newsdex does not know (Whig, Labour) are
@@ -229,13 +201,9 @@ fn parse_date(s: &str, is_end: bool) -> std::result::Result<Option<NaiveDate>, S
     if s.len() == 4 {
         let year: i32 = s.parse().map_err(|_| bad())?;
         let year = if is_end { year + 1 } else { year };
-        return NaiveDate::from_ymd_opt(year, 1, 1)
-            .map(Some)
-            .ok_or_else(bad);
+        return NaiveDate::from_ymd_opt(year, 1, 1).map(Some).ok_or_else(bad);
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| bad())
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| bad())
 }
 
 #[cfg(test)]
@@ -293,10 +261,7 @@ mod tests {
             "A\tB\tC\tD\tE\tF\tG\tH\tI\tJ\tK",
         ] {
             let message = parse(line).map(|_| ()).expect_err(line).to_string();
-            assert!(
-                message.starts_with("test.tsv:7: "),
-                "{line:?} gave {message}"
-            );
+            assert!(message.starts_with("test.tsv:7: "), "{line:?} gave {message}");
         }
     }
 }

@@ -153,19 +153,15 @@ impl Roster {
             return candidates.first().map(|&id| self.to_match(id, date));
         }
         if let Some(day) = date {
-            let in_office: Vec<u32> = candidates
-                .iter()
-                .copied()
-                .filter(|&id| self.possibly_in_office(id, day))
-                .collect();
+            let in_office: Vec<u32> =
+                candidates.iter().copied().filter(|&id| self.possibly_in_office(id, day)).collect();
             match in_office.len() {
                 0 => {}
                 1 => return Some(self.to_match(in_office[0], date)),
                 _ => return None,
             }
         }
-        self.unique_recent(&candidates, date)
-            .map(|id| self.to_match(id, date))
+        self.unique_recent(&candidates, date).map(|id| self.to_match(id, date))
     }
 
     /// The person a bare surname ("Warren said") refers to: the only one with that last
@@ -177,18 +173,13 @@ impl Roster {
         candidates.dedup();
         match date {
             Some(day) => {
-                let mut possible = candidates
-                    .iter()
-                    .copied()
-                    .filter(|&id| self.possibly_in_office(id, day));
+                let mut possible = candidates.iter().copied().filter(|&id| self.possibly_in_office(id, day));
                 let (first, second) = (possible.next()?, possible.next());
                 // Someone known only by a birth year might have been in office; naming
                 // them needs an actual dated period.
                 (second.is_none() && self.in_office(first, day)).then(|| self.to_match(first, date))
             }
-            None => self
-                .unique_recent(&candidates, None)
-                .map(|id| self.to_match(id, None)),
+            None => self.unique_recent(&candidates, None).map(|id| self.to_match(id, None)),
         }
     }
 
@@ -239,12 +230,7 @@ impl Roster {
             let mut found: Vec<u32> = ids
                 .iter()
                 .copied()
-                .filter(|&id| {
-                    self.person(id)
-                        .firsts
-                        .iter()
-                        .any(|f| same_first_name(first, f))
-                })
+                .filter(|&id| self.person(id).firsts.iter().any(|f| same_first_name(first, f)))
                 .collect();
             found.sort_unstable();
             found.dedup();
@@ -261,10 +247,7 @@ impl Roster {
             Some(day) => year_start(day.year() - RECENT_YEARS_BEFORE),
             None => year_start(RECENT_YEAR),
         };
-        let mut recent = candidates
-            .iter()
-            .copied()
-            .filter(|&id| self.served_since(id, cutoff));
+        let mut recent = candidates.iter().copied().filter(|&id| self.served_since(id, cutoff));
         let first = recent.next()?;
         recent.next().is_none().then_some(first)
     }
@@ -276,10 +259,7 @@ impl Roster {
 
     /// Whether a dated period puts the person in office on `day`.
     fn in_office(&self, id: u32, day: NaiveDate) -> bool {
-        self.person(id)
-            .periods
-            .iter()
-            .any(|p| p.is_dated() && p.covers(day))
+        self.person(id).periods.iter().any(|p| p.is_dated() && p.covers(day))
     }
 
     /// Whether the person is, or for all we know may be, in office on `day`: a dated
@@ -301,20 +281,17 @@ impl Roster {
         let person = self.person(id);
         let dated: Vec<_> = person.periods.iter().filter(|p| p.is_dated()).collect();
         if !dated.is_empty() {
-            return dated.iter().any(|p| p.end.map_or(true, |end| end > cutoff));
+            return dated.iter().any(|p| p.end.is_none_or(|end| end > cutoff));
         }
-        person
-            .born
-            .map_or(true, |born| year_start(born + MAX_AGE + 1) > cutoff)
+        person.born.is_none_or(|born| year_start(born + MAX_AGE + 1) > cutoff)
     }
 
     fn to_match(&self, id: u32, date: Option<NaiveDate>) -> RosterMatch {
         let person = self.person(id);
         // The period covering the date, else the most recent one (periods are sorted
         // by start).
-        let period = date
-            .and_then(|day| person.periods.iter().rev().find(|p| p.covers(day)))
-            .or_else(|| person.periods.last());
+        let period =
+            date.and_then(|day| person.periods.iter().rev().find(|p| p.covers(day))).or_else(|| person.periods.last());
         RosterMatch {
             name: person.name.clone(),
             party: period.map(|p| p.party),
@@ -326,11 +303,7 @@ impl Roster {
 
 /// January 1st of `year`, clamped to chrono's range so absurd birth years cannot panic.
 fn year_start(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(if year < 0 {
-        NaiveDate::MIN
-    } else {
-        NaiveDate::MAX
-    })
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(if year < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
 }
 
 #[cfg(test)]
@@ -343,18 +316,9 @@ mod tests {
 
     /// Looks `name` up in the built-in roster and returns (canonical name, party code,
     /// caucus code, gender).
-    fn check(
-        name: &str,
-        date: &str,
-    ) -> Option<(String, &'static str, Option<&'static str>, Option<Gender>)> {
-        let found =
-            Roster::builtin().lookup(name, if date.is_empty() { None } else { day(date) })?;
-        Some((
-            found.name,
-            found.party.map_or("-", Party::code),
-            found.caucus.map(Party::code),
-            found.gender,
-        ))
+    fn check(name: &str, date: &str) -> Option<(String, &'static str, Option<&'static str>, Option<Gender>)> {
+        let found = Roster::builtin().lookup(name, if date.is_empty() { None } else { day(date) })?;
+        Some((found.name, found.party.map_or("-", Party::code), found.caucus.map(Party::code), found.gender))
     }
 
     fn party(name: &str, date: &str) -> Option<&'static str> {
@@ -371,25 +335,12 @@ mod tests {
     #[test]
     fn warren_is_a_female_democrat() {
         let found = check("Elizabeth Warren", "2016-05-01").expect("Warren");
-        assert_eq!(
-            found,
-            (
-                "Elizabeth Warren".to_string(),
-                "D",
-                None,
-                Some(Gender::Female)
-            )
-        );
+        assert_eq!(found, ("Elizabeth Warren".to_string(), "D", None, Some(Gender::Female)));
     }
 
     #[test]
     fn schumer_by_nickname_full_name_and_initial() {
-        for name in [
-            "Chuck Schumer",
-            "Charles Schumer",
-            "Charles E. Schumer",
-            "CHUCK SCHUMER",
-        ] {
+        for name in ["Chuck Schumer", "Charles Schumer", "Charles E. Schumer", "CHUCK SCHUMER"] {
             let found = check(name, "").expect(name);
             assert_eq!(found.0, "Charles E. Schumer", "{name}");
             assert_eq!(found.1, "D", "{name}");
@@ -438,10 +389,7 @@ mod tests {
         assert_eq!(party("Arlen Specter", ""), Some("D"));
         // Straight from the YAML data: Kiley left the Republicans in 2025.
         assert_eq!(party("Kevin Kiley", "2024-01-01"), Some("R"));
-        assert_eq!(
-            check("Kevin Kiley", "2025-06-01").map(|f| (f.1, f.2)),
-            Some(("I", Some("R")))
-        );
+        assert_eq!(check("Kevin Kiley", "2025-06-01").map(|f| (f.1, f.2)), Some(("I", Some("R"))));
     }
 
     #[test]
@@ -466,17 +414,12 @@ mod tests {
     #[test]
     fn surname_lookup() {
         let roster = Roster::builtin();
-        let warren = roster
-            .lookup_surname("Warren", day("2016-05-01"))
-            .expect("Warren");
+        let warren = roster.lookup_surname("Warren", day("2016-05-01")).expect("Warren");
         assert_eq!(warren.name, "Elizabeth Warren");
         let pelosi = roster.lookup_surname("pelosi", None).expect("Pelosi");
         assert_eq!(pelosi.party, Some(Party::Democrat));
         assert_eq!(
-            roster
-                .lookup_surname("Schumer", day("2018-01-01"))
-                .map(|m| m.name)
-                .as_deref(),
+            roster.lookup_surname("Schumer", day("2018-01-01")).map(|m| m.name).as_deref(),
             Some("Charles E. Schumer")
         );
         // Jeff and Pete Sessions: not unique.
@@ -497,26 +440,15 @@ mod tests {
 
     #[test]
     fn custom_roster_and_parse_errors_name_the_line() {
-        let text =
-            "# a comment\n\nKeir Starmer\tM\tLabour:2015\nRishi Sunak\tM\tConservative:2015:2024\n";
+        let text = "# a comment\n\nKeir Starmer\tM\tLabour:2015\nRishi Sunak\tM\tConservative:2015:2024\n";
         let roster = Roster::parse(text, Path::new("uk.tsv")).expect("valid roster");
         assert_eq!(roster.len(), 2);
-        let found = roster
-            .lookup("Keir Starmer", day("2020-01-01"))
-            .expect("Starmer");
+        let found = roster.lookup("Keir Starmer", day("2020-01-01")).expect("Starmer");
         assert_eq!(found.party, Some(Party::Other));
-        assert_eq!(
-            roster
-                .lookup_surname("Sunak", day("2020-01-01"))
-                .map(|m| m.name)
-                .as_deref(),
-            Some("Rishi Sunak")
-        );
+        assert_eq!(roster.lookup_surname("Sunak", day("2020-01-01")).map(|m| m.name).as_deref(), Some("Rishi Sunak"));
 
         let bad = "# header\nKeir Starmer\tM\tLabour:2015\nRishi Sunak\tM\tConservative:20x5\n";
-        let message = Roster::parse(bad, Path::new("uk.tsv"))
-            .expect_err("bad date")
-            .to_string();
+        let message = Roster::parse(bad, Path::new("uk.tsv")).expect_err("bad date").to_string();
         assert!(message.starts_with("uk.tsv:3: "), "{message}");
     }
 
@@ -524,10 +456,7 @@ mod tests {
     fn from_path_reports_missing_file() {
         let missing = Path::new("/nonexistent/roster.tsv");
         let message = Roster::from_path(missing).expect_err("missing").to_string();
-        assert!(
-            message.starts_with("/nonexistent/roster.tsv: "),
-            "{message}"
-        );
+        assert!(message.starts_with("/nonexistent/roster.tsv: "), "{message}");
     }
 
     #[test]
@@ -537,10 +466,6 @@ mod tests {
         let start = std::time::Instant::now();
         let roster = Roster::parse(BUILTIN_TSV, Path::new("data/roster.tsv")).expect("builtin");
         assert!(roster.len() > 12_000);
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(2),
-            "{:?}",
-            start.elapsed()
-        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
     }
 }

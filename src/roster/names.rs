@@ -87,9 +87,7 @@ const SUFFIXES: &[&str] = &["ii", "iii", "iv", "jr", "sr"];
 /// Whether two normalized first names denote the same name, directly or through
 /// [`SHORT_FORMS`] in either direction.
 pub(crate) fn same_first_name(a: &str, b: &str) -> bool {
-    a == b
-        || SHORT_FORMS.binary_search(&(a, b)).is_ok()
-        || SHORT_FORMS.binary_search(&(b, a)).is_ok()
+    a == b || SHORT_FORMS.binary_search(&(a, b)).is_ok() || SHORT_FORMS.binary_search(&(b, a)).is_ok()
 }
 
 /// Every name [`SHORT_FORMS`] pairs with `first` (not including `first` itself).
@@ -134,11 +132,7 @@ pub(crate) fn normalize(s: &str) -> String {
 /// Splits a name as written into normalized words, without generational suffixes
 /// (a suffix is kept only when it is the first word, where it cannot be one).
 pub(crate) fn name_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = name
-        .split_whitespace()
-        .map(normalize)
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut words: Vec<String> = name.split_whitespace().map(normalize).filter(|w| !w.is_empty()).collect();
     let mut i = 1;
     while i < words.len() {
         if SUFFIXES.binary_search(&words[i].as_str()).is_ok() {
@@ -157,12 +151,7 @@ mod tests {
     #[test]
     fn short_forms_are_sorted_and_unique() {
         for pair in SHORT_FORMS.windows(2) {
-            assert!(
-                pair[0] < pair[1],
-                "{:?} must sort before {:?}",
-                pair[0],
-                pair[1]
-            );
+            assert!(pair[0] < pair[1], "{:?} must sort before {:?}", pair[0], pair[1]);
         }
         for (short, full) in SHORT_FORMS {
             assert_ne!(short, full);
@@ -198,10 +187,7 @@ mod tests {
     #[test]
     fn name_words_drop_suffixes_and_initial_periods() {
         assert_eq!(name_words("Angus S. King, Jr."), ["angus", "s", "king"]);
-        assert_eq!(
-            name_words("Joseph P. Kennedy III"),
-            ["joseph", "p", "kennedy"]
-        );
+        assert_eq!(name_words("Joseph P. Kennedy III"), ["joseph", "p", "kennedy"]);
         assert_eq!(name_words("  Donald   J. Trump "), ["donald", "j", "trump"]);
     }
 }

@@ -88,10 +88,7 @@ impl Party {
     /// Unknown words (including historical parties such as `"Whig"`) give `None`.
     pub fn parse(s: &str) -> Option<Party> {
         let word = s.trim().to_lowercase();
-        PARTY_WORDS
-            .binary_search_by(|(w, _)| (*w).cmp(word.as_str()))
-            .ok()
-            .map(|i| PARTY_WORDS[i].1)
+        PARTY_WORDS.binary_search_by(|(w, _)| (*w).cmp(word.as_str())).ok().map(|i| PARTY_WORDS[i].1)
     }
 }
 
@@ -117,26 +114,13 @@ mod tests {
     #[test]
     fn party_words_are_sorted_and_unique() {
         for pair in PARTY_WORDS.windows(2) {
-            assert!(
-                pair[0].0 < pair[1].0,
-                "{:?} must sort before {:?}",
-                pair[0],
-                pair[1]
-            );
+            assert!(pair[0].0 < pair[1].0, "{:?} must sort before {:?}", pair[0], pair[1]);
         }
     }
 
     #[test]
     fn parse_accepts_common_spellings() {
-        for s in [
-            "D",
-            "d",
-            "Dem",
-            "Democrat",
-            "Democratic",
-            "Democrats",
-            " democrat ",
-        ] {
+        for s in ["D", "d", "Dem", "Democrat", "Democratic", "Democrats", " democrat "] {
             assert_eq!(Party::parse(s), Some(Party::Democrat), "{s}");
         }
         for s in ["R", "GOP", "gop", "Republican", "Republicans"] {
@@ -154,14 +138,9 @@ mod tests {
 
     #[test]
     fn code_and_name_round_trip() {
-        for party in [
-            Party::Democrat,
-            Party::Republican,
-            Party::Independent,
-            Party::Libertarian,
-            Party::Green,
-            Party::Other,
-        ] {
+        for party in
+            [Party::Democrat, Party::Republican, Party::Independent, Party::Libertarian, Party::Green, Party::Other]
+        {
             assert_eq!(Party::parse(party.code()), Some(party));
             if party != Party::Other {
                 assert_eq!(Party::parse(party.name()), Some(party));
@@ -171,10 +150,7 @@ mod tests {
 
     #[test]
     fn party_serializes_as_code() {
-        assert_eq!(
-            serde_json::to_string(&Party::Democrat).ok().as_deref(),
-            Some("\"D\"")
-        );
+        assert_eq!(serde_json::to_string(&Party::Democrat).ok().as_deref(), Some("\"D\""));
         let back: Option<Party> = serde_json::from_str("\"R\"").ok();
         assert_eq!(back, Some(Party::Republican));
     }

@@ -19,8 +19,8 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::index::schema::{entity_kind_path, filter_key, Fields};
 use crate::index::open_index;
+use crate::index::schema::{entity_kind_path, filter_key, Fields};
 use crate::tagger::EntityKind;
 use crate::{Error, Result};
 
@@ -64,11 +64,19 @@ impl Searchable {
             std::iter::once((Occur::Must, text_query.box_clone())).chain(self.filters(request)?).collect(),
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
-        let facets = (facet_collector(&self.fields, "speaker"), facet_collector(&self.fields, "party"), facet_collector(&self.fields, "entity"), facet_collector(&self.fields, "source"));
-        let (top_docs, total, (speakers, parties, entities, sources)) = searcher.search(&query, &(top, Count, facets))?;
+        let facets = (
+            facet_collector(&self.fields, "speaker"),
+            facet_collector(&self.fields, "party"),
+            facet_collector(&self.fields, "entity"),
+            facet_collector(&self.fields, "source"),
+        );
+        let (top_docs, total, (speakers, parties, entities, sources)) =
+            searcher.search(&query, &(top, Count, facets))?;
         let top_docs = if request.limit == 0 { Vec::new() } else { top_docs };
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, self.fields.text)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        // Highlights over (nearly) the whole paragraph; `window` then cuts the snippet
+        // around the first match, which reads better than tantivy's shortest fragment.
+        snippets.set_max_num_chars(WHOLE_PARAGRAPH_CHARS);
         let hits = top_docs
             .into_iter()
             .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
@@ -101,25 +109,31 @@ impl Searchable {
         out.extend(any_of(key_terms(f.speaker_key, &r.speakers)));
         out.extend(any_of(key_terms(f.entity_key, &r.entities)));
         out.extend(any_of(key_terms(f.source_key, &r.sources)));
-        let parties = r.parties.iter().map(|p| {
-            parse_party(p).map(|party| Term::from_facet(f.party, &Facet::from_path(["party", party.code()])))
-        });
+        let parties = r
+            .parties
+            .iter()
+            .map(|p| parse_party(p).map(|party| Term::from_facet(f.party, &Facet::from_path(["party", party.code()]))));
         out.extend(any_of(parties.collect::<Result<Vec<_>>>()?));
-        let kinds = r.effective_kinds().into_iter().map(|k| Term::from_facet(f.kind, &Facet::from_path(["kind", k.as_str()])));
+        let kinds =
+            r.effective_kinds().into_iter().map(|k| Term::from_facet(f.kind, &Facet::from_path(["kind", k.as_str()])));
         out.extend(any_of(kinds.collect()));
         if r.quotes {
-            out.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.quoted, 1), IndexRecordOption::Basic))));
+            out.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_u64(f.quoted, 1), IndexRecordOption::Basic)),
+            ));
         }
         if r.since.is_some() || r.until.is_some() {
-            let bound = |d: Option<chrono::NaiveDate>, end: bool| match d.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-                Some(t) => {
-                    let secs = t.and_utc().timestamp();
-                    let term = Term::from_field_date(f.date, tantivy::DateTime::from_timestamp_secs(secs));
-                    if end { Bound::Included(term) } else { Bound::Included(term) }
-                }
+            // Dates are stored at midnight, so an inclusive bound on both ends keeps the
+            // whole of the `until` day.
+            let bound = |d: Option<chrono::NaiveDate>| match d.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                Some(t) => Bound::Included(Term::from_field_date(
+                    f.date,
+                    tantivy::DateTime::from_timestamp_secs(t.and_utc().timestamp()),
+                )),
                 None => Bound::Unbounded,
             };
-            out.push((Occur::Must, Box::new(RangeQuery::new(bound(r.since, false), bound(r.until, true)))));
+            out.push((Occur::Must, Box::new(RangeQuery::new(bound(r.since), bound(r.until)))));
         }
         Ok(out)
     }
@@ -133,12 +147,10 @@ impl Searchable {
             text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
         let snippet = snippets.snippet_from_doc(&doc);
         let text = text_of(f.text).unwrap_or_default();
-        let (snippet_text, highlights) = if snippet.fragment().is_empty() {
-            let cut = text.char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| i);
-            (text[..cut].to_owned(), Vec::new())
-        } else {
-            (snippet.fragment().to_owned(), snippet.highlighted().iter().map(|r| [r.start, r.end]).collect())
-        };
+        let offset = snippet.fragment_range().start;
+        let matched: Vec<[usize; 2]> =
+            snippet.highlighted().iter().map(|r| [offset + r.start, offset + r.end]).collect();
+        let (snippet_text, highlights) = window(&text, &matched, SNIPPET_CHARS);
         let kind = doc
             .get_first(f.kind)
             .and_then(|v| v.as_facet())
@@ -162,6 +174,43 @@ impl Searchable {
             entities: stored.entities,
         })
     }
+}
+
+/// Paragraphs up to this length get highlights everywhere in them.
+const WHOLE_PARAGRAPH_CHARS: usize = 4000;
+
+/// About `max_chars` of `text` around the first highlight, cut at word boundaries, with
+/// the highlights moved into the window's coordinates.
+fn window(text: &str, highlights: &[[usize; 2]], max_chars: usize) -> (String, Vec<[usize; 2]>) {
+    let total_chars = text.chars().count();
+    if total_chars <= max_chars {
+        return (text.to_owned(), highlights.to_vec());
+    }
+    let first = highlights.first().map_or(0, |h| h[0]);
+    let lead = max_chars / 4;
+    let mut start = text[..first].char_indices().rev().nth(lead).map_or(0, |(i, _)| i);
+    // Near the end of the paragraph, spend the unused budget on text before the match.
+    let tail_chars = text[start..].chars().count();
+    if tail_chars < max_chars {
+        let back = total_chars - max_chars;
+        start = text.char_indices().nth(back).map_or(0, |(i, _)| i).min(start);
+    }
+    if start > 0 {
+        start = text[start..].find(' ').map_or(start, |sp| start + sp + 1).min(first);
+    }
+    let mut end = text[start..].char_indices().nth(max_chars).map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[..end].rfind(' ').filter(|&sp| sp > start).unwrap_or(end);
+    }
+    let prefix = if start > 0 { "\u{2026}" } else { "" };
+    let suffix = if end < text.len() { "\u{2026}" } else { "" };
+    let shift = prefix.len();
+    let moved = highlights
+        .iter()
+        .filter(|h| h[0] >= start && h[1] <= end)
+        .map(|h| [h[0] - start + shift, h[1] - start + shift])
+        .collect();
+    (format!("{prefix}{}{suffix}", &text[start..end]), moved)
 }
 
 /// One filter clause matching any of `terms` (none: no clause).
@@ -239,7 +288,12 @@ impl Searchable {
         let (articles, _) = manifest.totals();
         let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
         let quoted = searcher.search(&quoted_query, &Count)?;
-        let collectors = (facet_collector(&self.fields, "kind"), facet_collector(&self.fields, "speaker"), facet_collector(&self.fields, "party"), facet_collector(&self.fields, "source"));
+        let collectors = (
+            facet_collector(&self.fields, "kind"),
+            facet_collector(&self.fields, "speaker"),
+            facet_collector(&self.fields, "party"),
+            facet_collector(&self.fields, "source"),
+        );
         let (kinds, speakers, parties, sources) = searcher.search(&AllQuery, &collectors)?;
         Ok(Stats {
             files: manifest.files.len() as u64,
@@ -257,6 +311,29 @@ impl Searchable {
 
 fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+        .map(|entries| {
+            entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+        })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_keeps_short_text_whole() {
+        assert_eq!(window("a b c", &[[2, 3]], 10), ("a b c".to_owned(), vec![[2, 3]]));
+    }
+
+    #[test]
+    fn window_centres_on_the_first_match_and_moves_highlights() {
+        let text = format!("{} needle {}", "word ".repeat(100), "tail ".repeat(100));
+        let at = text.find("needle").unwrap();
+        let (snippet, highlights) = window(&text, &[[at, at + 6]], 80);
+        let [s, e] = highlights[0];
+        assert_eq!(&snippet[s..e], "needle");
+        assert!(snippet.starts_with('\u{2026}') && snippet.ends_with('\u{2026}'));
+        assert!(snippet.chars().count() <= 83);
+    }
 }

@@ -36,12 +36,7 @@ pub fn throughput(tagger: &Tagger, texts: &[String], runs: usize) -> Throughput 
         times.push(start.elapsed());
     }
     times.sort();
-    Throughput {
-        texts: texts.len(),
-        tokens,
-        entities,
-        median: times[times.len() / 2],
-    }
+    Throughput { texts: texts.len(), tokens, entities, median: times[times.len() / 2] }
 }
 
 /// The median time to load the built-in model from its embedded bytes, over `runs`.

@@ -35,19 +35,13 @@ pub fn parse_conll(text: &str, path: &Path) -> crate::Result<Vec<Document>> {
         let mut cols = line.split_whitespace();
         let Some(token) = cols.next() else {
             if !sentence.tokens.is_empty() {
-                docs.last_mut()
-                    .expect("one doc")
-                    .sentences
-                    .push(std::mem::take(&mut sentence));
+                docs.last_mut().expect("one doc").sentences.push(std::mem::take(&mut sentence));
             }
             continue;
         };
         if token == "-DOCSTART-" {
             if !sentence.tokens.is_empty() {
-                docs.last_mut()
-                    .expect("one doc")
-                    .sentences
-                    .push(std::mem::take(&mut sentence));
+                docs.last_mut().expect("one doc").sentences.push(std::mem::take(&mut sentence));
             }
             if !docs.last().expect("one doc").sentences.is_empty() {
                 docs.push(Document::default());
@@ -55,18 +49,10 @@ pub fn parse_conll(text: &str, path: &Path) -> crate::Result<Vec<Document>> {
             continue;
         }
         let Some(tag) = cols.last() else {
-            return Err(crate::Error::parse(
-                path,
-                Some(n + 1),
-                "expected `TOKEN ... TAG`",
-            ));
+            return Err(crate::Error::parse(path, Some(n + 1), "expected `TOKEN ... TAG`"));
         };
         if tag != "O" && !(tag.starts_with("B-") || tag.starts_with("I-")) {
-            return Err(crate::Error::parse(
-                path,
-                Some(n + 1),
-                format!("bad tag {tag:?}"),
-            ));
+            return Err(crate::Error::parse(path, Some(n + 1), format!("bad tag {tag:?}")));
         }
         sentence.tokens.push(token.to_string());
         sentence.tags.push(tag.to_string());
@@ -120,19 +106,8 @@ mod tests {
 
     #[test]
     fn chunks_follow_conlleval() {
-        let c = chunks(&[
-            "B-PER", "I-PER", "I-ORG", "O", "I-LOC", "B-LOC", "B-LOC", "I-LOC",
-        ]);
+        let c = chunks(&["B-PER", "I-PER", "I-ORG", "O", "I-LOC", "B-LOC", "B-LOC", "I-LOC"]);
         let c: Vec<(&str, usize, usize)> = c.iter().map(|(t, s, e)| (t.as_str(), *s, *e)).collect();
-        assert_eq!(
-            c,
-            vec![
-                ("PER", 0, 2),
-                ("ORG", 2, 3),
-                ("LOC", 4, 5),
-                ("LOC", 5, 6),
-                ("LOC", 6, 8)
-            ]
-        );
+        assert_eq!(c, vec![("PER", 0, 2), ("ORG", 2, 3), ("LOC", 4, 5), ("LOC", 5, 6), ("LOC", 6, 8)]);
     }
 }

@@ -126,12 +126,7 @@ impl TokenInfo {
                 _ => {}
             }
         }
-        TokenInfo {
-            lower,
-            short_shape: short,
-            flags,
-            class: 0,
-        }
+        TokenInfo { lower, short_shape: short, flags, class: 0 }
     }
 
     /// True when the model should look at this token even outside an entity: only tokens
@@ -342,14 +337,8 @@ impl SentenceView<'_> {
         let (cm1, cp1) = (class_at(ii - 1), class_at(ii + 1));
         out.push(mix(tpl::WC_FINE_M1, cm1.map_or(BOS, fine)));
         out.push(mix(tpl::WC_FINE_P1, cp1.map_or(EOS, fine)));
-        out.push(mix(
-            tpl::WC_COARSE_M1_0,
-            mix(cm1.map_or(BOS, coarse), coarse(class)),
-        ));
-        out.push(mix(
-            tpl::WC_COARSE_0_P1,
-            mix(coarse(class), cp1.map_or(EOS, coarse)),
-        ));
+        out.push(mix(tpl::WC_COARSE_M1_0, mix(cm1.map_or(BOS, coarse), coarse(class))));
+        out.push(mix(tpl::WC_COARSE_0_P1, mix(coarse(class), cp1.map_or(EOS, coarse))));
         push_bits(out, tpl::GAZ, u64::from(self.gaz[i]));
         if i > 0 {
             push_bits(out, tpl::GAZ_M1, u64::from(self.gaz[i - 1]));
@@ -362,10 +351,7 @@ impl SentenceView<'_> {
             push_bits(out, tpl::DOC_HAS, u64::from(d.has));
             out.push(mix(tpl::DOC_MAJ, u64::from(d.majority)));
             out.push(mix(tpl::DOC_PREVIOUS, u64::from(d.previous)));
-            out.push(mix(
-                tpl::DOC_MAJ_SHAPE,
-                mix(u64::from(d.majority), info.short_shape),
-            ));
+            out.push(mix(tpl::DOC_MAJ_SHAPE, mix(u64::from(d.majority), info.short_shape)));
             if i > 0 {
                 out.push(mix(tpl::DOC_MAJ_M1, u64::from(doc[i - 1].majority)));
             }
@@ -425,18 +411,9 @@ mod tests {
         assert!(t.is_candidate());
         assert_ne!(t.flags & INIT_UPPER, 0);
         assert!(!TokenInfo::new("said").is_candidate());
-        assert_eq!(
-            TokenInfo::new("Washington").short_shape,
-            TokenInfo::new("Obama").short_shape
-        );
-        assert_eq!(
-            WordHashes::new("Washington").long_shape,
-            WordHashes::new("Pennsylvania").long_shape
-        );
-        assert_ne!(
-            WordHashes::new("Bo").long_shape,
-            WordHashes::new("Bob").long_shape
-        );
+        assert_eq!(TokenInfo::new("Washington").short_shape, TokenInfo::new("Obama").short_shape);
+        assert_eq!(WordHashes::new("Washington").long_shape, WordHashes::new("Pennsylvania").long_shape);
+        assert_ne!(WordHashes::new("Bo").long_shape, WordHashes::new("Bob").long_shape);
     }
 
     #[test]

@@ -45,11 +45,7 @@ impl Gazetteer {
         let mut h = SEQ_SEED;
         for (k, w) in words.iter().enumerate() {
             h = mix(h, lower_hash(w));
-            let bit = if k + 1 == words.len() {
-                1 << category
-            } else {
-                PREFIX_BIT
-            };
+            let bit = if k + 1 == words.len() { 1 << category } else { PREFIX_BIT };
             *self.entries.entry(h).or_insert(0) |= bit;
         }
     }
@@ -75,9 +71,7 @@ impl Gazetteer {
 
     /// Builds a gazetteer from stored entries.
     pub(crate) fn from_entries(entries: impl IntoIterator<Item = (u64, u8)>) -> Gazetteer {
-        Gazetteer {
-            entries: entries.into_iter().collect(),
-        }
+        Gazetteer { entries: entries.into_iter().collect() }
     }
 
     /// Marks the tokens of a sentence covered by entries: bit `4 * category + position`,
@@ -147,10 +141,7 @@ pub(crate) fn legislator_names(dir: &Path) -> crate::Result<Gazetteer> {
             }
         }
     };
-    for name in [
-        "legislators-historical-2018.csv",
-        "legislators-current-2018.csv",
-    ] {
+    for name in ["legislators-historical-2018.csv", "legislators-current-2018.csv"] {
         let path = dir.join(name);
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;

@@ -55,9 +55,7 @@ impl Hasher for IdHasher {
 pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// The kind of a named entity (the four CoNLL-2003 types).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     /// A person (CoNLL `PER`).
@@ -72,12 +70,8 @@ pub enum EntityKind {
 
 impl EntityKind {
     /// Every kind, in model order.
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Person,
-        EntityKind::Organization,
-        EntityKind::Place,
-        EntityKind::Misc,
-    ];
+    pub const ALL: [EntityKind; 4] =
+        [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Misc];
 
     /// The CoNLL type code: `PER`, `ORG`, `LOC` or `MISC`.
     pub fn code(self) -> &'static str {
@@ -171,17 +165,13 @@ impl Tagger {
     /// If the embedded model does not load, which a unit test rules out.
     pub fn builtin() -> &'static Tagger {
         static TAGGER: OnceLock<Tagger> = OnceLock::new();
-        TAGGER.get_or_init(|| {
-            Tagger::from_bytes(BUILTIN_MODEL).expect("the embedded tagger model is valid")
-        })
+        TAGGER.get_or_init(|| Tagger::from_bytes(BUILTIN_MODEL).expect("the embedded tagger model is valid"))
     }
 
     /// Loads a model file. Fails with [`crate::Error::Model`] on a truncated, foreign
     /// or incompatible (other format version) file.
     pub fn from_bytes(bytes: &[u8]) -> crate::Result<Tagger> {
-        Ok(Tagger {
-            model: model::deserialize(bytes)?,
-        })
+        Ok(Tagger { model: model::deserialize(bytes)? })
     }
 
     /// Tags the sentences of one document (tokens in, one BIO tag per token out). Names
@@ -189,10 +179,7 @@ impl Tagger {
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
         let prep = PreparedDoc::new(sentences, &self.model);
         let labels = self.model.tag(&prep);
-        prep.sentences
-            .iter()
-            .map(|r| labels[r.clone()].iter().map(|&l| label_to_tag(l)).collect())
-            .collect()
+        prep.sentences.iter().map(|r| labels[r.clone()].iter().map(|&l| label_to_tag(l)).collect()).collect()
     }
 
     /// Finds the named entities in raw news text (a paragraph or a whole article), which
@@ -217,11 +204,7 @@ impl Tagger {
                     (Tag::Outside, _) => out.extend(open.take()),
                     (Tag::Begin(k) | Tag::Inside(k), _) => {
                         out.extend(open.take());
-                        open = Some(EntitySpan {
-                            start: spans[i].0,
-                            end: spans[i].1,
-                            kind: k,
-                        });
+                        open = Some(EntitySpan { start: spans[i].0, end: spans[i].1, kind: k });
                     }
                 }
             }
@@ -239,47 +222,25 @@ mod tests {
     fn tags_print_as_iob2() {
         assert_eq!(Tag::Begin(EntityKind::Place).to_string(), "B-LOC");
         assert_eq!(Tag::Inside(EntityKind::Misc).as_str(), "I-MISC");
-        assert_eq!(
-            label_to_tag(model::label(1, U)),
-            Tag::Begin(EntityKind::Organization)
-        );
-        assert_eq!(
-            label_to_tag(model::label(1, L)),
-            Tag::Inside(EntityKind::Organization)
-        );
+        assert_eq!(label_to_tag(model::label(1, U)), Tag::Begin(EntityKind::Organization));
+        assert_eq!(label_to_tag(model::label(1, L)), Tag::Inside(EntityKind::Organization));
     }
 
     #[test]
     fn builtin_model_loads_and_finds_names() {
         let tagger = Tagger::builtin();
         let text = "WASHINGTON (Reuters) - President Barack Obama met German Chancellor Angela Merkel at the White House on Friday.";
-        let found: Vec<(&str, EntityKind)> = tagger
-            .entities(text)
-            .iter()
-            .map(|e| (&text[e.start..e.end], e.kind))
-            .collect();
-        assert!(
-            found.contains(&("Barack Obama", EntityKind::Person)),
-            "{found:?}"
-        );
-        assert!(
-            found.contains(&("Angela Merkel", EntityKind::Person)),
-            "{found:?}"
-        );
-        assert!(
-            found.contains(&("WASHINGTON", EntityKind::Place)),
-            "{found:?}"
-        );
+        let found: Vec<(&str, EntityKind)> =
+            tagger.entities(text).iter().map(|e| (&text[e.start..e.end], e.kind)).collect();
+        assert!(found.contains(&("Barack Obama", EntityKind::Person)), "{found:?}");
+        assert!(found.contains(&("Angela Merkel", EntityKind::Person)), "{found:?}");
+        assert!(found.contains(&("WASHINGTON", EntityKind::Place)), "{found:?}");
     }
 
     #[test]
     fn tag_document_keeps_the_shape_of_its_input() {
         let tagger = Tagger::builtin();
-        let doc = vec![
-            vec!["Clinton", "spoke", "."],
-            vec![],
-            vec!["Later", ",", "Clinton", "left", "."],
-        ];
+        let doc = vec![vec!["Clinton", "spoke", "."], vec![], vec!["Later", ",", "Clinton", "left", "."]];
         let tags = tagger.tag_document(&doc);
         assert_eq!(tags.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 0, 5]);
     }
@@ -288,14 +249,7 @@ mod tests {
     fn odd_text_never_panics() {
         let tagger = Tagger::builtin();
         let long = "A".repeat(1 << 20);
-        for text in [
-            "",
-            "\0\0\0",
-            "e\u{301}\u{301} Zo\u{308}e",
-            &long,
-            "U.S. U.S. U.S.",
-            "\u{2019}s \u{201C}",
-        ] {
+        for text in ["", "\0\0\0", "e\u{301}\u{301} Zo\u{308}e", &long, "U.S. U.S. U.S.", "\u{2019}s \u{201C}"] {
             for e in tagger.entities(text) {
                 assert!(e.start < e.end && e.end <= text.len());
                 assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));

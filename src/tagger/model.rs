@@ -113,11 +113,7 @@ impl Weights {
     /// Builds the table from rows sorted by key.
     pub(crate) fn from_rows(rows: &[SparseRow]) -> Weights {
         let cap = (rows.len() * 2).next_power_of_two().max(16);
-        let mut w = Weights {
-            slots: vec![0; cap],
-            mask: cap - 1,
-            rows: vec![0; rows.len() * N_LABELS],
-        };
+        let mut w = Weights { slots: vec![0; cap], mask: cap - 1, rows: vec![0; rows.len() * N_LABELS] };
         for (r, (key, entries)) in rows.iter().enumerate() {
             let mut s = *key as usize & w.mask;
             while w.slots[s] != 0 {
@@ -171,11 +167,7 @@ impl Scorer for Weights {
 /// whose magnitude is below `prune` (relative to the largest weight) and features left
 /// with none. Features whose keys collide are summed. The result is sorted by key.
 pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<SparseRow> {
-    let max = weights
-        .iter()
-        .flat_map(|(_, r)| r.iter())
-        .fold(0f32, |m, &w| m.max(w.abs()))
-        .max(1e-9);
+    let max = weights.iter().flat_map(|(_, r)| r.iter()).fold(0f32, |m, &w| m.max(w.abs())).max(1e-9);
     let scale = 32_000.0 / max;
     let mut merged: HashMap<u32, [i32; N_LABELS]> = HashMap::new();
     for (f, row) in weights {
@@ -212,12 +204,7 @@ pub(crate) struct Model {
 }
 
 /// Writes a model file.
-pub(crate) fn serialize(
-    gaz: &Gazetteer,
-    classes: &WordClasses,
-    stage1: &[SparseRow],
-    stage2: &[SparseRow],
-) -> Vec<u8> {
+pub(crate) fn serialize(gaz: &Gazetteer, classes: &WordClasses, stage1: &[SparseRow], stage2: &[SparseRow]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -256,15 +243,9 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> crate::Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or_else(|| {
-                model_error(format!(
-                    "truncated model file (needed {n} bytes at offset {})",
-                    self.pos
-                ))
+        let end =
+            self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| {
+                model_error(format!("truncated model file (needed {n} bytes at offset {})", self.pos))
             })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
@@ -274,36 +255,25 @@ impl<'a> Reader<'a> {
         Ok(self.take(1)?[0])
     }
     fn u32(&mut self) -> crate::Result<u32> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().expect("4 bytes"),
-        ))
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
     }
     fn u64(&mut self) -> crate::Result<u64> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().expect("8 bytes"),
-        ))
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
     }
     fn i16(&mut self) -> crate::Result<i16> {
-        Ok(i16::from_le_bytes(
-            self.take(2)?.try_into().expect("2 bytes"),
-        ))
+        Ok(i16::from_le_bytes(self.take(2)?.try_into().expect("2 bytes")))
     }
 }
 
 fn model_error(message: String) -> crate::Error {
-    crate::Error::Model {
-        what: "entity tagger model".into(),
-        message,
-    }
+    crate::Error::Model { what: "entity tagger model".into(), message }
 }
 
 /// Parses a model file written by [`serialize`].
 pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(8).ok() != Some(MAGIC.as_slice()) {
-        return Err(model_error(
-            "not a newsdex tagger model (bad magic bytes)".into(),
-        ));
+        return Err(model_error("not a newsdex tagger model (bad magic bytes)".into()));
     }
     let version = r.u32()?;
     if version != FORMAT_VERSION {
@@ -313,9 +283,7 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
     }
     let n_labels = r.u32()?;
     if n_labels as usize != N_LABELS {
-        return Err(model_error(format!(
-            "model has {n_labels} labels, expected {N_LABELS}"
-        )));
+        return Err(model_error(format!("model has {n_labels} labels, expected {N_LABELS}")));
     }
     let n_gaz = r.u32()? as usize;
     let mut gaz = Vec::with_capacity(n_gaz.min(bytes.len() / 9));
@@ -349,19 +317,11 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
         stages.push(Weights::from_rows(&rows));
     }
     if r.pos != bytes.len() {
-        return Err(model_error(format!(
-            "{} trailing bytes",
-            bytes.len() - r.pos
-        )));
+        return Err(model_error(format!("{} trailing bytes", bytes.len() - r.pos)));
     }
     let stage2 = stages.pop().unwrap_or_default();
     let stage1 = stages.pop().unwrap_or_default();
-    Ok(Model {
-        gazetteer: Gazetteer::from_entries(gaz),
-        classes: WordClasses::from_entries(classes),
-        stage1,
-        stage2,
-    })
+    Ok(Model { gazetteer: Gazetteer::from_entries(gaz), classes: WordClasses::from_entries(classes), stage1, stage2 })
 }
 
 /// A document prepared for decoding: per-token facts and gazetteer marks, flat, with
@@ -424,12 +384,7 @@ impl<'a> PreparedDoc<'a> {
 
 /// Greedy left-to-right decoding of one sentence. Tokens that cannot start an entity
 /// (no capital letter) are labelled O without scoring unless an entity is open.
-pub(crate) fn decode_sentence(
-    view: &SentenceView<'_>,
-    scorer: &impl Scorer,
-    labels: &mut [u8],
-    buf: &mut Vec<u64>,
-) {
+pub(crate) fn decode_sentence(view: &SentenceView<'_>, scorer: &impl Scorer, labels: &mut [u8], buf: &mut Vec<u64>) {
     let n = view.words.len();
     let (mut prev, mut prev2) = (0u8, 0u8);
     for (i, slot) in labels.iter_mut().enumerate().take(n) {
@@ -473,9 +428,7 @@ pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
     for (k, r) in doc.sentences.iter().enumerate() {
         for idx in r.clone() {
             if let Some(c) = contribution(idx, idx == r.start, doc.all_caps[k]) {
-                let e = counts
-                    .entry(doc.info[idx].lower)
-                    .or_insert([0; N_TYPES + 1]);
+                let e = counts.entry(doc.info[idx].lower).or_insert([0; N_TYPES + 1]);
                 e[c] = e[c].saturating_add(1);
             }
         }
@@ -535,12 +488,7 @@ impl Model {
         let facts = doc_facts(doc, &labels);
         for k in 0..doc.sentences.len() {
             let r = doc.sentences[k].clone();
-            decode_sentence(
-                &doc.view(k, Some(&facts)),
-                &self.stage2,
-                &mut labels[r],
-                &mut buf,
-            );
+            decode_sentence(&doc.view(k, Some(&facts)), &self.stage2, &mut labels[r], &mut buf);
         }
         labels
     }
@@ -553,10 +501,7 @@ mod tests {
     #[test]
     fn bilou_constraints() {
         let b_per = label(0, B);
-        assert_eq!(
-            allowed_after(b_per, false),
-            (1 << label(0, I)) | (1 << label(0, L))
-        );
+        assert_eq!(allowed_after(b_per, false), (1 << label(0, I)) | (1 << label(0, L)));
         assert_eq!(allowed_after(b_per, true), 1 << label(0, L));
         let at_end = allowed_after(0, true);
         assert_eq!(at_end & (1 << label(2, B)), 0);

@@ -6,11 +6,10 @@
 
 /// Abbreviations that keep their final period (sorted, for binary search).
 const ABBREVIATIONS: &[&str] = &[
-    "Ala", "Ariz", "Ark", "Aug", "Ave", "Blvd", "Brig", "Calif", "Capt", "Cmdr", "Co", "Col",
-    "Colo", "Conn", "Corp", "Dec", "Del", "Dept", "Dr", "Feb", "Fla", "Ft", "Ga", "Gen", "Gov",
-    "Ill", "Inc", "Ind", "Jan", "Jr", "Kan", "Ky", "La", "Lt", "Ltd", "Maj", "Mass", "Md",
-    "Messrs", "Mich", "Minn", "Miss", "Mo", "Mr", "Mrs", "Ms", "Mt", "Neb", "Nev", "No", "Nov",
-    "Oct", "Okla", "Ore", "Pa", "Prof", "Rep", "Reps", "Rev", "Sen", "Sens", "Sept", "Sgt", "Sr",
+    "Ala", "Ariz", "Ark", "Aug", "Ave", "Blvd", "Brig", "Calif", "Capt", "Cmdr", "Co", "Col", "Colo", "Conn", "Corp",
+    "Dec", "Del", "Dept", "Dr", "Feb", "Fla", "Ft", "Ga", "Gen", "Gov", "Ill", "Inc", "Ind", "Jan", "Jr", "Kan", "Ky",
+    "La", "Lt", "Ltd", "Maj", "Mass", "Md", "Messrs", "Mich", "Minn", "Miss", "Mo", "Mr", "Mrs", "Ms", "Mt", "Neb",
+    "Nev", "No", "Nov", "Oct", "Okla", "Ore", "Pa", "Prof", "Rep", "Reps", "Rev", "Sen", "Sens", "Sept", "Sgt", "Sr",
     "St", "Supt", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "etc", "vs",
 ];
 
@@ -194,11 +193,7 @@ fn is_clitic(word: &str) -> bool {
         word.len() <= c.len() + 2
             && word.chars().count() == c.len()
             && word.chars().zip(c.chars()).all(|(a, b)| {
-                let a = if matches!(a, '\u{2019}' | '\u{2018}' | '`') {
-                    '\''
-                } else {
-                    a
-                };
+                let a = if matches!(a, '\u{2019}' | '\u{2018}' | '`') { '\'' } else { a };
                 a.to_ascii_lowercase() == b
             })
     })
@@ -216,9 +211,9 @@ fn keeps_period(word: &str) -> bool {
     }
     if word.contains('.') {
         // `U.S`, `p.m`, `Ph.D`: short alphabetic parts between single periods.
-        return word.split('.').all(|part| {
-            !part.is_empty() && part.len() <= 4 && part.chars().all(char::is_alphabetic)
-        });
+        return word
+            .split('.')
+            .all(|part| !part.is_empty() && part.len() <= 4 && part.chars().all(char::is_alphabetic));
     }
     ABBREVIATIONS.binary_search(&word).is_ok()
 }
@@ -269,19 +264,10 @@ mod tests {
 
     #[test]
     fn punctuation_and_abbreviations() {
-        check(
-            "The U.S. said, \"no.\"",
-            &["The", "U.S.", "said", ",", "\"", "no", ".", "\""],
-        );
-        check(
-            "Mr. Smith (R-Texas) won.",
-            &["Mr.", "Smith", "(", "R-Texas", ")", "won", "."],
-        );
+        check("The U.S. said, \"no.\"", &["The", "U.S.", "said", ",", "\"", "no", ".", "\""]);
+        check("Mr. Smith (R-Texas) won.", &["Mr.", "Smith", "(", "R-Texas", ")", "won", "."]);
         check("J. Edgar Hoover", &["J.", "Edgar", "Hoover"]);
-        check(
-            "$5.2 billion, 1,000 people",
-            &["$", "5.2", "billion", ",", "1,000", "people"],
-        );
+        check("$5.2 billion, 1,000 people", &["$", "5.2", "billion", ",", "1,000", "people"]);
         check("end... really?!", &["end", "...", "really", "?", "!"]);
     }
 
@@ -322,10 +308,8 @@ mod tests {
     fn sentence_split() {
         let text = "He won. She lost!\nNew line \"Yes.\" Next";
         let toks = tokenize(text);
-        let sents: Vec<Vec<&str>> = sentences(text, &toks)
-            .into_iter()
-            .map(|r| toks[r].iter().map(|&(s, e)| &text[s..e]).collect())
-            .collect();
+        let sents: Vec<Vec<&str>> =
+            sentences(text, &toks).into_iter().map(|r| toks[r].iter().map(|&(s, e)| &text[s..e]).collect()).collect();
         assert_eq!(
             sents,
             vec![

@@ -18,8 +18,8 @@ use super::conll::{chunks, Document};
 use super::features::DocFacts;
 use super::gazetteer::{legislator_names, Gazetteer};
 use super::model::{
-    self, allowed_after, best_label, decode_sentence, doc_facts, label, quantize, split_label,
-    Model, PreparedDoc, Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
+    self, allowed_after, best_label, decode_sentence, doc_facts, label, quantize, split_label, Model, PreparedDoc,
+    Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
 };
 use super::wordclass::{read_article_bodies, WordClasses};
 use super::IdMap;
@@ -300,18 +300,12 @@ pub fn score_documents(tagger: &super::Tagger, docs: &[Document]) -> SpanScore {
 fn score_model(model: &Model, docs: &[Document]) -> SpanScore {
     let (mut tp, mut n_gold, mut n_pred) = (0usize, 0usize, 0usize);
     for doc in docs {
-        let sentences: Vec<Vec<&str>> = doc
-            .sentences
-            .iter()
-            .map(|s| s.tokens.iter().map(String::as_str).collect())
-            .collect();
+        let sentences: Vec<Vec<&str>> =
+            doc.sentences.iter().map(|s| s.tokens.iter().map(String::as_str).collect()).collect();
         let prep = PreparedDoc::new(&sentences, model);
         let labels = model.tag(&prep);
         for (s, r) in doc.sentences.iter().zip(&prep.sentences) {
-            let pred: Vec<&str> = labels[r.clone()]
-                .iter()
-                .map(|&l| super::bio_str(l))
-                .collect();
+            let pred: Vec<&str> = labels[r.clone()].iter().map(|&l| super::bio_str(l)).collect();
             let g = chunks(&s.tags);
             let p = chunks(&pred);
             n_gold += g.len();
@@ -319,26 +313,10 @@ fn score_model(model: &Model, docs: &[Document]) -> SpanScore {
             tp += p.iter().filter(|x| g.contains(x)).count();
         }
     }
-    let precision = if n_pred > 0 {
-        100.0 * tp as f64 / n_pred as f64
-    } else {
-        0.0
-    };
-    let recall = if n_gold > 0 {
-        100.0 * tp as f64 / n_gold as f64
-    } else {
-        0.0
-    };
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
-    SpanScore {
-        precision,
-        recall,
-        f1,
-    }
+    let precision = if n_pred > 0 { 100.0 * tp as f64 / n_pred as f64 } else { 0.0 };
+    let recall = if n_gold > 0 { 100.0 * tp as f64 / n_gold as f64 } else { 0.0 };
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    SpanScore { precision, recall, f1 }
 }
 
 /// Trains a model on `train` and returns the model file's bytes. With `dev`, the dev
@@ -398,23 +376,14 @@ pub fn train(
 
     let sentences: Vec<Vec<Vec<&str>>> = train
         .iter()
-        .map(|d| {
-            d.sentences
-                .iter()
-                .map(|s| s.tokens.iter().map(String::as_str).collect())
-                .collect()
-        })
+        .map(|d| d.sentences.iter().map(|s| s.tokens.iter().map(String::as_str).collect()).collect())
         .collect();
     let docs: Vec<TrainDoc<'_>> = train
         .iter()
         .enumerate()
         .map(|(d, doc)| TrainDoc {
             prep: PreparedDoc::with(&sentences[d], &jack_gaz[d % folds], &classes),
-            gold: doc
-                .sentences
-                .iter()
-                .flat_map(|s| gold_labels(&s.tags))
-                .collect(),
+            gold: doc.sentences.iter().flat_map(|s| gold_labels(&s.tags)).collect(),
             fold: d % folds,
         })
         .collect();
@@ -431,20 +400,14 @@ pub fn train(
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     for k in (w..folds).step_by(threads) {
-                        let subset: Vec<usize> =
-                            all.iter().copied().filter(|&d| docs[d].fold != k).collect();
+                        let subset: Vec<usize> = all.iter().copied().filter(|&d| docs[d].fold != k).collect();
                         let rows = train_stage(docs, store1, &subset, config, k as u64 + 1, None);
                         let weights = Weights::from_rows(&rows);
                         let mut buf = Vec::new();
                         for (d, doc) in docs.iter().enumerate().filter(|(_, doc)| doc.fold == k) {
                             let mut labels = vec![0u8; doc.prep.words.len()];
                             for (s, r) in doc.prep.sentences.iter().enumerate() {
-                                decode_sentence(
-                                    &doc.prep.view(s, None),
-                                    &weights,
-                                    &mut labels[r.clone()],
-                                    &mut buf,
-                                );
+                                decode_sentence(&doc.prep.view(s, None), &weights, &mut labels[r.clone()], &mut buf);
                             }
                             out.push((d, labels));
                         }
@@ -453,10 +416,7 @@ pub fn train(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("jackknife worker panicked"))
-            .collect()
+        handles.into_iter().map(|h| h.join().expect("jackknife worker panicked")).collect()
     });
     for (d, labels) in per_fold.into_iter().flatten() {
         jack_labels[d] = labels;
@@ -466,17 +426,10 @@ pub fn train(
     let mut dev_log = |stage: usize, epoch: usize, m: &Model| {
         if let Some(dev) = dev {
             let s = score_model(m, dev);
-            log(&format!(
-                "stage {stage} epoch {epoch:2}: dev P {:.2} R {:.2} F1 {:.2}",
-                s.precision, s.recall, s.f1
-            ));
+            log(&format!("stage {stage} epoch {epoch:2}: dev P {:.2} R {:.2} F1 {:.2}", s.precision, s.recall, s.f1));
         }
     };
-    let mut eval_model = Model {
-        gazetteer: full.clone(),
-        classes: classes.clone(),
-        ..Model::default()
-    };
+    let mut eval_model = Model { gazetteer: full.clone(), classes: classes.clone(), ..Model::default() };
     let stage1 = {
         let mut cb = |epoch: usize, rows: &[SparseRow]| {
             eval_model.stage1 = Weights::from_rows(rows);
@@ -489,11 +442,8 @@ pub fn train(
     eval_model.stage1 = Weights::from_rows(&stage1);
 
     // Stage 2 on document facts from the jackknifed stage-1 labels.
-    let facts: Vec<Vec<DocFacts>> = docs
-        .iter()
-        .zip(&jack_labels)
-        .map(|(doc, labels)| doc_facts(&doc.prep, labels))
-        .collect();
+    let facts: Vec<Vec<DocFacts>> =
+        docs.iter().zip(&jack_labels).map(|(doc, labels)| doc_facts(&doc.prep, labels)).collect();
     let store2 = FeatureStore::new(&docs, Some(&facts));
     let stage2 = {
         let mut cb = |epoch: usize, rows: &[SparseRow]| {
@@ -532,17 +482,9 @@ mod tests {
     #[test]
     fn training_is_deterministic() {
         let docs = slice();
-        let config = TrainConfig {
-            epochs: 2,
-            folds: 3,
-            threads: 2,
-            ..TrainConfig::default()
-        };
+        let config = TrainConfig { epochs: 2, folds: 3, threads: 2, ..TrainConfig::default() };
         let a = train(&docs, None, &config, &mut |_| {}).unwrap();
-        let config1 = TrainConfig {
-            threads: 1,
-            ..config.clone()
-        };
+        let config1 = TrainConfig { threads: 1, ..config.clone() };
         let b = train(&docs, None, &config1, &mut |_| {}).unwrap();
         assert_eq!(a, b, "the model must not depend on thread timing or count");
         let c = train(&docs, None, &TrainConfig { seed: 2, ..config }, &mut |_| {}).unwrap();
@@ -551,24 +493,14 @@ mod tests {
 
     #[test]
     fn gold_labels_are_bilou() {
-        let tags: Vec<String> = ["B-PER", "I-PER", "O", "B-LOC", "I-ORG"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            gold_labels(&tags),
-            vec![label(0, B), label(0, L), 0, label(2, U), label(1, U)]
-        );
+        let tags: Vec<String> = ["B-PER", "I-PER", "O", "B-LOC", "I-ORG"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(gold_labels(&tags), vec![label(0, B), label(0, L), 0, label(2, U), label(1, U)]);
     }
 
     #[test]
     fn the_trained_model_learns_the_training_names() {
         let docs = slice();
-        let config = TrainConfig {
-            epochs: 4,
-            folds: 3,
-            ..TrainConfig::default()
-        };
+        let config = TrainConfig { epochs: 4, folds: 3, ..TrainConfig::default() };
         let bytes = train(&docs, None, &config, &mut |_| {}).unwrap();
         let tagger = crate::tagger::Tagger::from_bytes(&bytes).unwrap();
         let score = score_documents(&tagger, &docs);

@@ -66,9 +66,7 @@ impl WordClasses {
 
     /// Builds the table from stored entries.
     pub(crate) fn from_entries(entries: impl IntoIterator<Item = (u64, WordClass)>) -> Self {
-        WordClasses {
-            map: entries.into_iter().collect(),
-        }
+        WordClasses { map: entries.into_iter().collect() }
     }
 
     /// Number of words with a class.
@@ -115,22 +113,15 @@ impl WordClasses {
                     }
                 }
                 stream.push(id);
-                sentence_start = matches!(
-                    word,
-                    "." | "!" | "?" | ":" | "\"" | "\u{201C}" | "\u{201D}" | "-" | "\u{2014}"
-                );
+                sentence_start =
+                    matches!(word, "." | "!" | "?" | ":" | "\"" | "\u{201C}" | "\u{201D}" | "-" | "\u{2014}");
             }
             stream.push(u32::MAX);
         }
         // Vocabulary and contexts by frequency (ties by key, for determinism).
         let mut by_freq: Vec<u32> = (0..keys.len() as u32).collect();
-        by_freq
-            .sort_unstable_by_key(|&i| (std::cmp::Reverse(counts[i as usize]), keys[i as usize]));
-        let vocab: Vec<u32> = by_freq
-            .iter()
-            .copied()
-            .take_while(|&i| counts[i as usize] >= MIN_COUNT)
-            .collect();
+        by_freq.sort_unstable_by_key(|&i| (std::cmp::Reverse(counts[i as usize]), keys[i as usize]));
+        let vocab: Vec<u32> = by_freq.iter().copied().take_while(|&i| counts[i as usize] >= MIN_COUNT).collect();
         let mut row_of = vec![u32::MAX; keys.len()];
         for (r, &w) in vocab.iter().enumerate() {
             row_of[w as usize] = r as u32;
@@ -188,9 +179,7 @@ impl WordClasses {
         }
         let mut mean = [0f32; DIM];
         for r in 0..n {
-            mean.iter_mut()
-                .zip(&acc[r * DIM..(r + 1) * DIM])
-                .for_each(|(m, v)| *m += v);
+            mean.iter_mut().zip(&acc[r * DIM..(r + 1) * DIM]).for_each(|(m, v)| *m += v);
         }
         mean.iter_mut().for_each(|m| *m /= n.max(1) as f32);
         for r in 0..n {
@@ -216,8 +205,7 @@ impl WordClasses {
                 }
             };
             let freq_bucket = (counts[w] as f64).log10().floor().min(15.0) as u32;
-            let class =
-                (fine_of[r] + 1) | (coarse_of[r] << 16) | (cap_bucket << 24) | (freq_bucket << 28);
+            let class = (fine_of[r] + 1) | (coarse_of[r] << 16) | (cap_bucket << 24) | (freq_bucket << 28);
             map.insert(keys[w], class);
         }
         WordClasses { map }
@@ -242,11 +230,7 @@ fn kmeans(rows: &[f32], n: usize, k: usize) -> Vec<u32> {
             let v = &rows[r * DIM..(r + 1) * DIM];
             let mut best = (f32::MIN, 0u32);
             for c in 0..k {
-                let dot: f32 = centroids[c * DIM..(c + 1) * DIM]
-                    .iter()
-                    .zip(v)
-                    .map(|(a, b)| a * b)
-                    .sum();
+                let dot: f32 = centroids[c * DIM..(c + 1) * DIM].iter().zip(v).map(|(a, b)| a * b).sum();
                 if dot > best.0 {
                     best = (dot, c as u32);
                 }
@@ -257,10 +241,7 @@ fn kmeans(rows: &[f32], n: usize, k: usize) -> Vec<u32> {
         for r in 0..n {
             let c = assign[r] as usize;
             let v = &rows[r * DIM..(r + 1) * DIM];
-            centroids[c * DIM..(c + 1) * DIM]
-                .iter_mut()
-                .zip(v)
-                .for_each(|(a, b)| *a += b);
+            centroids[c * DIM..(c + 1) * DIM].iter_mut().zip(v).for_each(|(a, b)| *a += b);
         }
         for c in 0..k {
             normalize(&mut centroids[c * DIM..(c + 1) * DIM]);
@@ -288,10 +269,7 @@ pub fn read_article_bodies(dir: &Path, limit: usize) -> crate::Result<(Vec<Strin
             skipped += 1;
             continue;
         };
-        if flate2::read::GzDecoder::new(file)
-            .read_to_string(&mut json)
-            .is_err()
-        {
+        if flate2::read::GzDecoder::new(file).read_to_string(&mut json).is_err() {
             skipped += 1;
             continue;
         }
@@ -300,9 +278,7 @@ pub fn read_article_bodies(dir: &Path, limit: usize) -> crate::Result<(Vec<Strin
             content_original: Option<String>,
         }
         match serde_json::from_str::<Body>(&json) {
-            Ok(Body {
-                content_original: Some(body),
-            }) => texts.push(body),
+            Ok(Body { content_original: Some(body) }) => texts.push(body),
             _ => skipped += 1,
         }
     }
@@ -318,9 +294,7 @@ mod tests {
         let mut texts = Vec::new();
         for i in 0..40 {
             let name = ["Smith", "Jones", "Brown", "Obama"][i % 4];
-            texts.push(format!(
-                "Yesterday Mr {name} said that the plan was good . And then {name} left ."
-            ));
+            texts.push(format!("Yesterday Mr {name} said that the plan was good . And then {name} left ."));
         }
         let wc = WordClasses::learn(&texts);
         let class = |w: &str| wc.get(TokenInfo::new(w).lower);
