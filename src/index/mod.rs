@@ -8,4 +8,6 @@ pub mod schema;
 mod writer;
 
 pub use document::to_document;
-pub use writer::{build, open_index, IndexOptions, IndexSummary, Progress, SilentProgress};
+pub use writer::{
+    annotate_raw, build, open_index, read_raw_file, AnnotatedFile, IndexOptions, IndexSummary, Progress, SilentProgress,
+};

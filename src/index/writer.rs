@@ -12,7 +12,7 @@ use tantivy::{Index, IndexWriter, Term};
 use super::document::to_document;
 use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
 use super::schema::{schema, Fields, SCHEMA_VERSION};
-use crate::annotate::Annotator;
+use crate::annotate::{Annotator, ParagraphRecord};
 use crate::corpus::{self, CorpusFile, FieldMap, Format};
 use crate::{Error, Result};
 
@@ -305,6 +305,50 @@ fn run_chunk(
     })
 }
 
+/// One corpus file run through corpus -> clean -> annotate: what `index` adds to tantivy
+/// and what `push` sends to a search server.
+#[derive(Debug)]
+pub struct AnnotatedFile {
+    /// xxh3 hash of the raw bytes.
+    pub hash: u64,
+    /// Size of the raw bytes.
+    pub size: u64,
+    /// Articles read.
+    pub articles: u64,
+    /// The annotated paragraphs of all its articles, in order.
+    pub records: Vec<ParagraphRecord>,
+    /// Recoverable problems met while reading.
+    pub warnings: Vec<Error>,
+}
+
+/// Reads the raw bytes of `file`, with their hash.
+pub fn read_raw_file(file: &CorpusFile) -> Result<(Vec<u8>, u64)> {
+    let raw = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&raw);
+    Ok((raw, hash))
+}
+
+/// Parses, cleans and annotates the raw bytes of `file`.
+pub fn annotate_raw(
+    file: &CorpusFile,
+    raw: &[u8],
+    hash: u64,
+    fields: &FieldMap,
+    annotator: Annotator,
+) -> Result<AnnotatedFile> {
+    let (format, gzipped) = Format::of(&file.path)
+        .ok_or_else(|| Error::parse(&file.path, None, "not a .txt, .json, .jsonl or .ndjson file"))?;
+    let read = corpus::read_raw(raw, format, gzipped, &file.path, &file.label, fields)?;
+    let records = read.articles.iter().flat_map(|article| annotator.annotate(article)).collect();
+    Ok(AnnotatedFile {
+        hash,
+        size: raw.len() as u64,
+        articles: read.articles.len() as u64,
+        records,
+        warnings: read.warnings,
+    })
+}
+
 fn index_file(
     file: &CorpusFile,
     options: &IndexOptions,
@@ -314,11 +358,10 @@ fn index_file(
     manifest: &Manifest,
 ) -> FileOutcome {
     let label = file.label.clone();
-    let raw = match std::fs::read(&file.path) {
-        Ok(raw) => raw,
-        Err(e) => return FileOutcome::Failed { label, error: Error::io(&file.path, e) },
+    let (raw, hash) = match read_raw_file(file) {
+        Ok(read) => read,
+        Err(error) => return FileOutcome::Failed { label, error },
     };
-    let hash = xxhash_rust::xxh3::xxh3_64(&raw);
     let mut entry =
         FileEntry { size: raw.len() as u64, modified_ns: file.modified_ns, hash, articles: 0, paragraphs: 0 };
     if let Some(old) = manifest.files.get(&label).filter(|old| old.hash == hash) {
@@ -326,27 +369,21 @@ fn index_file(
         entry.paragraphs = old.paragraphs;
         return FileOutcome::Unchanged { label, entry };
     }
-    let Some((format, gzipped)) = Format::of(&file.path) else {
-        return FileOutcome::Failed { label, error: Error::parse(&file.path, None, "unknown format") };
-    };
-    let read = match corpus::read_raw(&raw, format, gzipped, &file.path, &label, &options.fields) {
-        Ok(read) => read,
+    let annotated = match annotate_raw(file, &raw, hash, &options.fields, annotator) {
+        Ok(annotated) => annotated,
         Err(error) => return FileOutcome::Failed { label, error },
     };
     drop(raw);
+    entry.articles = annotated.articles;
+    entry.paragraphs = annotated.records.len() as u64;
     // Deleting before adding in the same commit replaces the file's earlier paragraphs.
     writer.delete_term(Term::from_field_text(fields.path, &label));
-    for article in &read.articles {
-        let records = annotator.annotate(article);
-        entry.articles += 1;
-        entry.paragraphs += records.len() as u64;
-        for record in &records {
-            if let Err(e) = writer.add_document(to_document(fields, record)) {
-                return FileOutcome::Failed { label, error: Error::Tantivy(e) };
-            }
+    for record in &annotated.records {
+        if let Err(e) = writer.add_document(to_document(fields, record)) {
+            return FileOutcome::Failed { label, error: Error::Tantivy(e) };
         }
     }
-    FileOutcome::Indexed { label, entry, warnings: read.warnings }
+    FileOutcome::Indexed { label, entry, warnings: annotated.warnings }
 }
 
 fn apply_outcomes(
