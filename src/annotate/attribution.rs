@@ -207,8 +207,9 @@ fn inherited_rule(t: &Tokens, q: &Quote, qi: usize, found: &[Found], previous: &
     if !opens_paragraph {
         return None;
     }
-    if let Some(intro) = &previous.colon_intro {
-        return Some(("colon-intro", Inherit::No, Some(intro.clone())));
+    if previous.colon_intro.is_some() {
+        // The source phrase sits in the previous paragraph, which resolved its speaker.
+        return Some(("colon-intro", Inherit::PreviousParagraph, None));
     }
     if previous.open_quote {
         return Some(("multi-paragraph-quote", Inherit::PreviousParagraph, None));

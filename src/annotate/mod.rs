@@ -208,7 +208,11 @@ impl<'m> Annotator<'m> {
             let previous =
                 last_speaker.as_ref().filter(|(index, _)| index + 1 == a.paragraph.index).map(|(_, s)| s.clone());
             a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
-            if let Some(s) = a.pending.iter().rev().find_map(|p| p.speaker.clone()) {
+            let intro_speaker = carry
+                .colon_intro
+                .as_ref()
+                .and_then(|(source, _)| resolve_source(&t, a.paragraph.start, source, &mut people, &mut anonymous));
+            if let Some(s) = intro_speaker.or_else(|| a.pending.iter().rev().find_map(|p| p.speaker.clone())) {
                 last_speaker = Some((a.paragraph.index, s));
             }
         }

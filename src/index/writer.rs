@@ -369,9 +369,17 @@ fn index_file(
         entry.paragraphs = old.paragraphs;
         return FileOutcome::Unchanged { label, entry };
     }
-    let annotated = match annotate_raw(file, &raw, hash, &options.fields, annotator) {
-        Ok(annotated) => annotated,
-        Err(error) => return FileOutcome::Failed { label, error },
+    // A bug in annotation must cost one file, reported, never the run or other files.
+    let annotated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        annotate_raw(file, &raw, hash, &options.fields, annotator)
+    }));
+    let annotated = match annotated {
+        Ok(Ok(annotated)) => annotated,
+        Ok(Err(error)) => return FileOutcome::Failed { label, error },
+        Err(_) => {
+            let error = Error::parse(&file.path, None, "internal error while annotating this file (please report it)");
+            return FileOutcome::Failed { label, error };
+        }
     };
     drop(raw);
     entry.articles = annotated.articles;

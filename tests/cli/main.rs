@@ -255,3 +255,21 @@ fn wire_formats_round_trip() {
         assert_eq!(again, record);
     }
 }
+
+/// Regression: a paragraph ending "X wrote:" made the next paragraph index the previous
+/// paragraph's tokens (a panic on AllSides). Input: "Senator Jane Roe wrote:" + a quote.
+#[test]
+fn colon_intro_carries_its_speaker_into_the_next_paragraph() {
+    let corpus = Corpus::new();
+    corpus.write(
+        "a.txt",
+        "Senator Jane Roe of Ohio, a Republican, posted on Facebook on Monday night. Later she wrote:\n\n\u{201c}We will not give up on this bill, whatever the leaders say.\u{201d}\n",
+    );
+    let out = newsdex().args(["annotate", "--json"]).arg(corpus.dir()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let records: Vec<ParagraphRecord> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let quote = &records[1].attributions[0];
+    assert_eq!(quote.rule, "colon-intro");
+    assert_eq!(quote.speaker.as_deref(), Some("Jane Roe"));
+}
