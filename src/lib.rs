@@ -15,6 +15,7 @@ pub mod eval;
 pub mod index;
 pub mod roster;
 pub mod search;
+pub mod serve;
 pub mod tagger;
 
 pub use error::{Error, Result};

@@ -7,6 +7,7 @@ mod eval_ner;
 mod index;
 mod output;
 mod search;
+mod serve;
 mod stats;
 mod train_tagger;
 
@@ -33,6 +34,8 @@ enum Command {
     Annotate(annotate::Args),
     /// Summarise an index: articles, paragraphs, size, top speakers, parties, sources.
     Stats(stats::Args),
+    /// Serve the search page and the JSON API over an index.
+    Serve(serve::Args),
     /// Measure annotation quality against gold data.
     #[command(subcommand, hide = true)]
     Eval(EvalCommand),
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(args),
         Command::Annotate(args) => annotate::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
         Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),
         Command::TrainTagger(args) => train_tagger::run(args),

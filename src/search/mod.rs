@@ -4,9 +4,11 @@
 //! Filters and facet counts work on indexed terms and facet columns only; stored
 //! documents are read for the hits of the page shown, never for the whole result set.
 
+mod browse;
 mod request;
 mod response;
 
+pub use browse::{ArticleView, DateBucket, DateHistogram, DateUnit, FacetField, FacetValue};
 pub use request::{parse_party, Request};
 pub use response::{FacetCounts, Hit, Response};
 

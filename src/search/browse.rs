@@ -1,0 +1,452 @@
+//! Browsing the index beside ranked search: facet values by prefix (autocompletion of
+//! speakers, entities and sources), an article's paragraphs in order (reading a hit in
+//! context), and the small lookups a result page draws its sidebar with (a speaker's
+//! party, an entity's kind, a date histogram of the result set).
+//!
+//! Everything here reads indexed terms, facet columns and stored paragraphs of the same
+//! [`Searchable`] that runs searches; the date histogram runs the very query
+//! [`Searchable::search`] builds, so both always count the same paragraphs.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED};
+
+use super::{Request, Searchable};
+use crate::annotate::ParagraphRecord;
+use crate::index::read_record;
+use crate::index::schema::{entity_kind_path, names as field_names};
+use crate::roster::Party;
+use crate::tagger::EntityKind;
+use crate::{Error, Result};
+
+/// The separator tantivy puts between the parts of an encoded facet path.
+const FACET_SEP: u8 = 0;
+
+/// A facet field that can be browsed by prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetField {
+    /// Speaker names.
+    Speaker,
+    /// Entity names, of every kind.
+    Entity,
+    /// Source (outlet) names.
+    Source,
+    /// Party codes.
+    Party,
+}
+
+impl FacetField {
+    /// Every browsable field.
+    pub const ALL: [FacetField; 4] = [FacetField::Speaker, FacetField::Entity, FacetField::Source, FacetField::Party];
+
+    /// The field's name, as in the facet root and the `field` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacetField::Speaker => field_names::SPEAKER,
+            FacetField::Entity => field_names::ENTITY,
+            FacetField::Source => field_names::SOURCE,
+            FacetField::Party => field_names::PARTY,
+        }
+    }
+
+    /// The field named `name` (case-insensitive).
+    pub fn parse(name: &str) -> Option<FacetField> {
+        Self::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// One facet value with the number of paragraphs that carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// The value: a name, or a party code.
+    pub value: String,
+    /// Paragraphs (of any kind) in the index with this value.
+    pub count: u64,
+    /// For an entity, its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<EntityKind>,
+}
+
+/// An article as indexed: its paragraphs of every kind, in order, with their annotations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleView {
+    /// The file the article came from.
+    pub path: String,
+    /// Position of the article in the file.
+    pub article: usize,
+    /// Article title.
+    pub title: Option<String>,
+    /// Article date.
+    pub date: Option<NaiveDate>,
+    /// Article source.
+    pub source: Option<String>,
+    /// The paragraphs, in the `annotate --json` wire format, by paragraph number.
+    pub paragraphs: Vec<ParagraphRecord>,
+}
+
+/// The width of one bar of a [`DateHistogram`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateUnit {
+    /// One bar a day.
+    Day,
+    /// One bar a calendar month.
+    Month,
+    /// One bar a calendar year.
+    Year,
+}
+
+/// One bar of a [`DateHistogram`]: the dates `first..=last` and how many paragraphs fall in them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateBucket {
+    /// First day of the bar.
+    pub first: NaiveDate,
+    /// Last day of the bar, inclusive.
+    pub last: NaiveDate,
+    /// Paragraphs dated inside it.
+    pub count: u64,
+}
+
+/// Paragraphs of a result set per day, month or year, whichever gives a readable number of bars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateHistogram {
+    /// The width of each bar.
+    pub unit: DateUnit,
+    /// Bars in date order, empty ones included between the first and the last.
+    pub buckets: Vec<DateBucket>,
+}
+
+/// Spans up to this many days are drawn a bar a day.
+const MAX_DAY_BARS: i64 = 62;
+/// Spans up to this many months are drawn a bar a month; longer ones a bar a year.
+const MAX_MONTH_BARS: i64 = 36;
+
+impl Searchable {
+    /// Values of `field` whose name, or any word of it, starts with `prefix` (ignoring
+    /// case), most frequent first, ties by name; at most `limit`. An empty prefix lists
+    /// the most frequent values. Counts are over all paragraphs of the index.
+    pub fn facet_values(&self, field: FacetField, prefix: &str, limit: usize) -> Result<Vec<FacetValue>> {
+        let searcher = self.searcher();
+        let facet_field = match field {
+            FacetField::Speaker => self.fields.speaker,
+            FacetField::Entity => self.fields.entity,
+            FacetField::Source => self.fields.source,
+            FacetField::Party => self.fields.party,
+        };
+        let prefix = prefix.trim().to_lowercase();
+        let mut root = field.as_str().as_bytes().to_vec();
+        root.push(FACET_SEP);
+        let mut end = field.as_str().as_bytes().to_vec();
+        end.push(FACET_SEP + 1);
+        let mut counts: HashMap<(String, Option<EntityKind>), u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(facet_field)?;
+            let mut terms = inverted.terms().range().ge(&root).lt(&end).into_stream().map_err(tantivy_io)?;
+            while terms.advance() {
+                let Some((kind, value)) = facet_leaf(field, &terms.key()[root.len()..]) else {
+                    continue;
+                };
+                if !matches_prefix(value, &prefix) {
+                    continue;
+                }
+                let alive = match segment.alive_bitset() {
+                    None => u64::from(terms.value().doc_freq),
+                    Some(bitset) => {
+                        let mut postings = inverted
+                            .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                            .map_err(tantivy_io)?;
+                        let mut n = 0;
+                        while postings.doc() != TERMINATED {
+                            n += u64::from(bitset.is_alive(postings.doc()));
+                            postings.advance();
+                        }
+                        n
+                    }
+                };
+                if alive > 0 {
+                    *counts.entry((value.to_owned(), kind)).or_default() += alive;
+                }
+            }
+        }
+        let mut values: Vec<FacetValue> =
+            counts.into_iter().map(|((value, kind), count)| FacetValue { value, count, kind }).collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)).then(a.kind.cmp(&b.kind)));
+        values.truncate(limit);
+        Ok(values)
+    }
+
+    /// The paragraphs of the article at `position` in the file `path`, in order, or
+    /// `None` when the index has no such article.
+    pub fn article(&self, path: &str, position: usize) -> Result<Option<ArticleView>> {
+        let searcher = self.searcher();
+        let f = &self.fields;
+        let key = Term::from_field_text(f.article_key, &crate::corpus::article_key(path, position));
+        let addresses = searcher.search(&TermQuery::new(key, IndexRecordOption::Basic), &DocSetCollector)?;
+        let mut paragraphs = Vec::with_capacity(addresses.len());
+        let mut title = None;
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let record = read_record(f, &doc);
+            title = title.or_else(|| record.title.clone());
+            paragraphs.push(record);
+        }
+        if paragraphs.is_empty() {
+            return Ok(None);
+        }
+        paragraphs.sort_by_key(|p| p.paragraph);
+        let first = &paragraphs[0];
+        Ok(Some(ArticleView {
+            path: path.to_owned(),
+            article: position,
+            title,
+            date: first.date,
+            source: first.source.clone(),
+            paragraphs,
+        }))
+    }
+
+    /// The party of each speaker named in `names`, as the index recorded it in the first
+    /// few paragraphs where they speak (`None` when none of those gives one).
+    pub fn speaker_parties(&self, names: &[String]) -> Result<Vec<Option<Party>>> {
+        /// Paragraphs read per speaker before giving up on a party.
+        const LOOK_AT: usize = 3;
+        let searcher = self.searcher();
+        let f = &self.fields;
+        names
+            .iter()
+            .map(|name| {
+                let term = Term::from_facet(f.speaker, &Facet::from_path([field_names::SPEAKER, name.as_str()]));
+                let query = TermQuery::new(term, IndexRecordOption::Basic);
+                let top = searcher.search(&query, &TopDocs::with_limit(LOOK_AT).order_by_score())?;
+                for (_, address) in top {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    let stored = read_record(f, &doc);
+                    if let Some(party) = stored.speakers.iter().find(|s| &s.name == name).and_then(|s| s.party) {
+                        return Ok(Some(party));
+                    }
+                }
+                Ok(None)
+            })
+            .collect()
+    }
+
+    /// The kind of each entity named in `names`: the kind it is indexed under most often,
+    /// or `None` for a name the index does not hold.
+    pub fn entity_kinds(&self, names: &[String]) -> Result<Vec<Option<EntityKind>>> {
+        let searcher = self.searcher();
+        let mut readers = Vec::new();
+        for segment in searcher.segment_readers() {
+            readers.push(segment.inverted_index(self.fields.entity)?);
+        }
+        names
+            .iter()
+            .map(|name| {
+                let mut best: Option<(u32, EntityKind)> = None;
+                for kind in EntityKind::ALL {
+                    let facet = Facet::from_path([field_names::ENTITY, entity_kind_path(kind), name.as_str()]);
+                    let mut n = 0;
+                    for inverted in &readers {
+                        if let Some(info) = inverted.terms().get(facet.encoded_str()).map_err(tantivy_io)? {
+                            n += info.doc_freq;
+                        }
+                    }
+                    if n > 0 && best.is_none_or(|(m, _)| n > m) {
+                        best = Some((n, kind));
+                    }
+                }
+                Ok(best.map(|(_, kind)| kind))
+            })
+            .collect()
+    }
+
+    /// Paragraphs matching `request` (query and filters, as [`Searchable::search`] reads
+    /// them; paging ignored) per date. Undated paragraphs are not counted.
+    pub fn date_histogram(&self, request: &Request) -> Result<DateHistogram> {
+        request.validate()?;
+        let text_query = self.text_query(&request.query)?;
+        let query =
+            BooleanQuery::new(std::iter::once((Occur::Must, text_query)).chain(self.filters(request)?).collect());
+        let days = self.searcher().search(&query, &DayCounts)?;
+        Ok(histogram(&days))
+    }
+}
+
+/// Splits the part of an encoded facet term below its root into (entity kind, value);
+/// `None` for inner nodes such as `/entity/person` itself.
+fn facet_leaf(field: FacetField, below_root: &[u8]) -> Option<(Option<EntityKind>, &str)> {
+    let rest = std::str::from_utf8(below_root).ok()?;
+    if field != FacetField::Entity {
+        return (!rest.is_empty() && !rest.contains('\0')).then_some((None, rest));
+    }
+    let (kind_path, name) = rest.split_once('\0')?;
+    let kind = EntityKind::ALL.into_iter().find(|k| entity_kind_path(*k) == kind_path)?;
+    (!name.is_empty()).then_some((Some(kind), name))
+}
+
+/// Whether `value` or one of its words starts with `prefix` (already lowercase).
+fn matches_prefix(value: &str, prefix: &str) -> bool {
+    if prefix.is_empty() {
+        return true;
+    }
+    let lower = value.to_lowercase();
+    lower.starts_with(prefix)
+        || lower
+            .char_indices()
+            .filter(|&(i, c)| i > 0 && !c.is_alphanumeric())
+            .any(|(i, c)| lower[i + c.len_utf8()..].starts_with(prefix))
+}
+
+fn tantivy_io(e: std::io::Error) -> Error {
+    Error::Tantivy(tantivy::TantivyError::from(e))
+}
+
+/// Counts matching paragraphs per day since the Unix epoch, from the date column.
+struct DayCounts;
+
+struct SegmentDayCounts {
+    dates: Option<Column<tantivy::DateTime>>,
+    days: HashMap<i64, u64>,
+}
+
+impl Collector for DayCounts {
+    type Fruit = HashMap<i64, u64>;
+    type Child = SegmentDayCounts;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentDayCounts> {
+        // A segment without any dated paragraph has no date column at all.
+        let dates = segment.fast_fields().date(field_names::DATE).ok();
+        Ok(SegmentDayCounts { dates, days: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<i64, u64>>) -> tantivy::Result<HashMap<i64, u64>> {
+        let mut all = HashMap::new();
+        for fruit in fruits {
+            for (day, n) in fruit {
+                *all.entry(day).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentDayCounts {
+    type Fruit = HashMap<i64, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(date) = self.dates.as_ref().and_then(|c| c.first(doc)) {
+            *self.days.entry(date.into_timestamp_secs().div_euclid(86_400)).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<i64, u64> {
+        self.days
+    }
+}
+
+/// Bars for per-day counts (days since the Unix epoch).
+fn histogram(days: &HashMap<i64, u64>) -> DateHistogram {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let date_of = |day: i64| epoch.checked_add_signed(chrono::Duration::days(day)).unwrap_or(epoch);
+    let (Some(&first), Some(&last)) = (days.keys().min(), days.keys().max()) else {
+        return DateHistogram { unit: DateUnit::Day, buckets: Vec::new() };
+    };
+    let (first_date, last_date) = (date_of(first), date_of(last));
+    let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let unit = if last - first < MAX_DAY_BARS {
+        DateUnit::Day
+    } else if months(last_date) - months(first_date) < MAX_MONTH_BARS {
+        DateUnit::Month
+    } else {
+        DateUnit::Year
+    };
+    let bar_start = |d: NaiveDate| match unit {
+        DateUnit::Day => d,
+        DateUnit::Month => d.with_day(1).unwrap_or(d),
+        DateUnit::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap_or(d),
+    };
+    let next_start = |d: NaiveDate| match unit {
+        DateUnit::Day => d.succ_opt(),
+        DateUnit::Month => d.checked_add_months(chrono::Months::new(1)),
+        DateUnit::Year => d.checked_add_months(chrono::Months::new(12)),
+    };
+    let mut counts: HashMap<NaiveDate, u64> = HashMap::new();
+    for (&day, &n) in days {
+        *counts.entry(bar_start(date_of(day))).or_default() += n;
+    }
+    let mut buckets = Vec::new();
+    let mut start = bar_start(first_date);
+    while start <= last_date {
+        let Some(next) = next_start(start) else { break };
+        let last = next.pred_opt().unwrap_or(next);
+        buckets.push(DateBucket { first: start, last, count: counts.get(&start).copied().unwrap_or(0) });
+        start = next;
+    }
+    DateHistogram { unit, buckets }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_matches_the_start_of_any_word() {
+        assert!(matches_prefix("Elizabeth Warren", "war"));
+        assert!(matches_prefix("Elizabeth Warren", "eliz"));
+        assert!(matches_prefix("Elizabeth Warren", ""));
+        assert!(!matches_prefix("Elizabeth Warren", "arren"));
+        assert!(matches_prefix("Beto O'Rourke", "rour"));
+        assert!(matches_prefix("Ángela Núñez", "núñ"));
+    }
+
+    #[test]
+    fn facet_leaves_skip_inner_nodes() {
+        assert_eq!(facet_leaf(FacetField::Speaker, b"Al Franken"), Some((None, "Al Franken")));
+        assert_eq!(facet_leaf(FacetField::Entity, b"person"), None);
+        assert_eq!(facet_leaf(FacetField::Entity, b"place\0Washington"), Some((Some(EntityKind::Place), "Washington")));
+        assert_eq!(facet_leaf(FacetField::Entity, b"nonsense\0X"), None);
+    }
+
+    #[test]
+    fn facet_field_names_round_trip() {
+        for field in FacetField::ALL {
+            assert_eq!(FacetField::parse(field.as_str()), Some(field));
+        }
+        assert_eq!(FacetField::parse("Speaker"), Some(FacetField::Speaker));
+        assert_eq!(FacetField::parse("kind"), None);
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> i64 {
+        (NaiveDate::from_ymd_opt(y, m, d).unwrap() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days()
+    }
+
+    #[test]
+    fn histogram_picks_days_months_or_years() {
+        let h = histogram(&HashMap::from([(day(2017, 3, 2), 4), (day(2017, 3, 4), 1)]));
+        assert_eq!(h.unit, DateUnit::Day);
+        assert_eq!(h.buckets.iter().map(|b| b.count).collect::<Vec<_>>(), [4, 0, 1]);
+
+        let h = histogram(&HashMap::from([(day(2017, 1, 31), 2), (day(2017, 6, 1), 3)]));
+        assert_eq!(h.unit, DateUnit::Month);
+        assert_eq!(h.buckets.len(), 6);
+        assert_eq!(h.buckets[0].first, NaiveDate::from_ymd_opt(2017, 1, 1).unwrap());
+        assert_eq!(h.buckets[0].last, NaiveDate::from_ymd_opt(2017, 1, 31).unwrap());
+
+        let h = histogram(&HashMap::from([(day(2012, 5, 1), 2), (day(2020, 6, 1), 3)]));
+        assert_eq!(h.unit, DateUnit::Year);
+        assert_eq!(h.buckets.len(), 9);
+        assert_eq!(h.buckets.iter().map(|b| b.count).sum::<u64>(), 5);
+
+        assert!(histogram(&HashMap::new()).buckets.is_empty());
+    }
+}
