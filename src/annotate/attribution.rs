@@ -126,9 +126,17 @@ fn mark(used: &mut [bool], range: Range<usize>) {
     }
 }
 
-/// For each token, whether it lies inside quoted words (of any quote).
+/// For each token, whether it lies inside quoted words (of any quote). Quotes come in
+/// text order without overlap, so a binary search finds the one quote that can hold a
+/// token (a scan over all quotes made long quote-heavy paragraphs quadratic).
 fn quote_membership(t: &Tokens, quotes: &[Quote]) -> Vec<bool> {
-    t.spans.iter().map(|&(s, e)| quotes.iter().any(|q| s >= q.content_start && e <= q.content_end)).collect()
+    t.spans
+        .iter()
+        .map(|&(s, e)| {
+            let candidate = quotes.partition_point(|q| q.content_start <= s).checked_sub(1);
+            candidate.is_some_and(|i| e <= quotes[i].content_end)
+        })
+        .collect()
 }
 
 /// Whether token `i` is a cue; returns the token range of the cue words.

@@ -3,8 +3,10 @@
 //!
 //! Annotation never fails: any text yields a (possibly empty) annotation.
 //!
-//! **Invariant:** every span in the output is a byte range of the article body, lies
-//! inside its paragraph, and falls on char boundaries.
+//! **Invariant:** every span in the output is a byte range of the article body that falls
+//! on char boundaries; content and cue spans lie inside their paragraph, and so does the
+//! source span except for a quote that inherits its speaker from an earlier paragraph,
+//! whose source span is that speaker's mention there.
 
 mod attribution;
 mod entities;
@@ -163,9 +165,16 @@ enum SpeakerRef {
 /// An attribution with its speaker reference, during annotation.
 struct Pending {
     found: Found,
+    /// The source mention in article body offsets. An attribution without a source of its
+    /// own (a continued or floating quote) takes the mention of the attribution it
+    /// inherits its speaker from, which may lie in an earlier paragraph.
     source_span: Option<(usize, usize)>,
     speaker: Option<SpeakerRef>,
 }
+
+/// The speaker a paragraph leaves for a floating quote in the next one, with the
+/// paragraph index and the source mention (article body offsets).
+type LastSpeaker = (usize, SpeakerRef, Option<(usize, usize)>);
 
 /// Per-paragraph analysis shared by the passes.
 struct Analysis {
@@ -190,7 +199,7 @@ impl<'m> Annotator<'m> {
             clean::paragraphs(article).into_iter().map(|p| analyse(p, &article.body, &article_entities)).collect();
         let mut anonymous: Vec<Speaker> = Vec::new();
         let mut carry = Carry::default();
-        let mut last_speaker: Option<(usize, SpeakerRef)> = None;
+        let mut last_speaker: Option<LastSpeaker> = None;
         for a in &mut analyses {
             register_people(a, &mut people);
             if a.paragraph.kind != ParagraphKind::Body {
@@ -205,15 +214,19 @@ impl<'m> Annotator<'m> {
             };
             let found = attribution::find(&t, &sentences, &quotes, &carry);
             carry = found.carry;
-            let previous =
-                last_speaker.as_ref().filter(|(index, _)| index + 1 == a.paragraph.index).map(|(_, s)| s.clone());
-            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
-            let intro_speaker = carry
-                .colon_intro
+            let previous = last_speaker
                 .as_ref()
-                .and_then(|(source, _)| resolve_source(&t, a.paragraph.start, source, &mut people, &mut anonymous));
-            if let Some(s) = intro_speaker.or_else(|| a.pending.iter().rev().find_map(|p| p.speaker.clone())) {
-                last_speaker = Some((a.paragraph.index, s));
+                .filter(|(index, _, _)| index + 1 == a.paragraph.index)
+                .map(|(_, s, span)| (s.clone(), *span));
+            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
+            let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {
+                let speaker = resolve_source(&t, a.paragraph.start, source, &mut people, &mut anonymous)?;
+                Some((speaker, Some(absolute_span(&t, a.paragraph.start, source))))
+            });
+            let last = intro_speaker
+                .or_else(|| a.pending.iter().rev().find_map(|p| p.speaker.clone().map(|s| (s, p.source_span))));
+            if let Some((s, span)) = last {
+                last_speaker = Some((a.paragraph.index, s, span));
             }
         }
         let acronyms = learn_acronyms(&analyses);
@@ -309,20 +322,30 @@ fn resolve(
     found: Vec<Found>,
     people: &mut People,
     anonymous: &mut Vec<Speaker>,
-    previous: Option<SpeakerRef>,
+    previous: Option<(SpeakerRef, Option<(usize, usize)>)>,
 ) -> Vec<Pending> {
     let mut out: Vec<Pending> = Vec::with_capacity(found.len());
     for f in found {
-        let source_span = f.source.as_ref().map(|s| (t.spans[s.tokens.start].0, t.spans[s.tokens.end - 1].1));
-        let speaker = match (&f.source, f.inherit) {
-            (Some(source), _) => resolve_source(t, offset, source, people, anonymous),
-            (None, Inherit::Paragraph) => out.iter().rev().find_map(|p| p.speaker.clone()),
-            (None, Inherit::PreviousParagraph) => previous.clone(),
-            (None, Inherit::No) => None,
+        let (speaker, source_span) = match (&f.source, f.inherit) {
+            (Some(source), _) => {
+                (resolve_source(t, offset, source, people, anonymous), Some(absolute_span(t, offset, source)))
+            }
+            (None, Inherit::Paragraph) => out
+                .iter()
+                .rev()
+                .find(|p| p.speaker.is_some())
+                .map_or((None, None), |p| (p.speaker.clone(), p.source_span)),
+            (None, Inherit::PreviousParagraph) => previous.clone().map_or((None, None), |(s, span)| (Some(s), span)),
+            (None, Inherit::No) => (None, None),
         };
         out.push(Pending { found: f, source_span, speaker });
     }
     out
+}
+
+/// The article body offsets of a source phrase of the paragraph at `offset`.
+fn absolute_span(t: &Tokens, offset: usize, source: &SourcePhrase) -> (usize, usize) {
+    (offset + t.spans[source.tokens.start].0, offset + t.spans[source.tokens.end - 1].1)
 }
 
 fn phrase_text<'t>(t: &Tokens<'t>, range: std::ops::Range<usize>) -> &'t str {
@@ -444,7 +467,7 @@ fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<St
             }
             Attribution {
                 content: shift(p.found.content),
-                source: p.source_span.map(shift),
+                source: p.source_span.map(|(s, e)| [s, e]),
                 cue: p.found.cue.map(shift),
                 party: speaker.as_ref().and_then(|s| s.party),
                 speaker: speaker.map(|s| s.name),

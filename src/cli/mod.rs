@@ -3,6 +3,7 @@
 
 mod annotate;
 mod bench_tagger;
+mod eval_attribution;
 mod eval_ner;
 mod index;
 mod output;
@@ -51,6 +52,8 @@ enum Command {
 enum EvalCommand {
     /// Tag a CoNLL-2003 file and score it with exact-span precision, recall and F1.
     Ner(eval_ner::Args),
+    /// Score speaker attribution on a PolNeAR split (BRAT gold), per ATTRIBUTION.md.
+    Attribution(eval_attribution::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
+        Command::Eval(EvalCommand::Attribution(args)) => eval_attribution::run(args),
         Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),
         Command::TrainTagger(args) => train_tagger::run(args),
     }
