@@ -227,6 +227,7 @@ pub(crate) mod tpl {
     pub const WC_COARSE_M1_0: u64 = 44;
     pub const WC_COARSE_0_P1: u64 = 45;
     pub const DOC_PREVIOUS: u64 = 46;
+    pub const AGG_CONTEXT: u64 = 47;
     pub const PREV: u64 = 40;
     pub const PREV2_PREV: u64 = 41;
     pub const PREV_LOWER: u64 = 42;
@@ -255,11 +256,14 @@ pub(crate) struct SentenceView<'a> {
     pub words: &'a [&'a str],
     pub info: &'a [TokenInfo],
     /// Gazetteer bits per token (see `gazetteer::Gazetteer::mark`).
-    pub gaz: &'a [u32],
+    pub gaz: &'a [u64],
     /// Stage-2 document facts, `None` in stage 1.
     pub doc: Option<&'a [DocFacts]>,
     /// The sentence is written in capitals (a headline).
     pub all_caps: bool,
+    /// Per token, the aggregated contexts of the word's other occurrences in the
+    /// document (see [`aggregate_contexts`]).
+    pub contexts: &'a [Vec<u64>],
 }
 
 impl SentenceView<'_> {
@@ -339,12 +343,15 @@ impl SentenceView<'_> {
         out.push(mix(tpl::WC_FINE_P1, cp1.map_or(EOS, fine)));
         out.push(mix(tpl::WC_COARSE_M1_0, mix(cm1.map_or(BOS, coarse), coarse(class))));
         out.push(mix(tpl::WC_COARSE_0_P1, mix(coarse(class), cp1.map_or(EOS, coarse))));
-        push_bits(out, tpl::GAZ, u64::from(self.gaz[i]));
+        for &c in &self.contexts[i] {
+            out.push(mix(tpl::AGG_CONTEXT, c));
+        }
+        push_bits(out, tpl::GAZ, self.gaz[i]);
         if i > 0 {
-            push_bits(out, tpl::GAZ_M1, u64::from(self.gaz[i - 1]));
+            push_bits(out, tpl::GAZ_M1, self.gaz[i - 1]);
         }
         if i + 1 < self.gaz.len() {
-            push_bits(out, tpl::GAZ_P1, u64::from(self.gaz[i + 1]));
+            push_bits(out, tpl::GAZ_P1, self.gaz[i + 1]);
         }
         if let Some(doc) = self.doc {
             let d = doc[i];
@@ -371,6 +378,71 @@ impl SentenceView<'_> {
         out.push(mix(tpl::PREV_LOWER, mix(p, info.lower)));
         out.push(mix(tpl::PREV_SHAPE, mix(p, info.short_shape)));
     }
+}
+
+/// At most this many other occurrences of a word feed its aggregated context.
+const MAX_OCCURRENCES: usize = 8;
+
+/// Context aggregation across a document (Ratinov & Roth 2009): for each capitalised
+/// token, the words just before and after the *other* occurrences of the same word
+/// (case-insensitively) in the document, deduplicated, and whether the word also occurs
+/// in lowercase (then it is probably an ordinary word). A name introduced as `Mr. Mulvaney`
+/// or `Mulvaney Inc.` carries that evidence to its bare mentions. `info` is the whole
+/// document, `sentences` its sentence ranges; the result has one entry per token, empty
+/// for tokens that are not capitalised or have no such evidence.
+pub(crate) fn aggregate_contexts(info: &[TokenInfo], sentences: &[std::ops::Range<usize>]) -> Vec<Vec<u64>> {
+    let mut out = vec![Vec::new(); info.len()];
+    let mut occurrences: super::IdMap<Vec<usize>> = super::IdMap::default();
+    // Words that also occur in lowercase somewhere in the document.
+    let mut lowercase: super::IdMap<()> = super::IdMap::default();
+    for r in sentences {
+        for i in r.clone() {
+            if info[i].is_candidate() {
+                occurrences.entry(info[i].lower).or_default().push(i);
+            } else if info[i].flags & HAS_LOWER != 0 {
+                lowercase.insert(info[i].lower, ());
+            }
+        }
+    }
+    // The sentence of each token, to stop contexts at sentence edges.
+    let mut sentence_of = vec![0u32; info.len()];
+    for (k, r) in sentences.iter().enumerate() {
+        sentence_of[r.clone()].iter_mut().for_each(|s| *s = k as u32);
+    }
+    let context = |j: usize, left: bool| -> u64 {
+        let r = &sentences[sentence_of[j] as usize];
+        if left {
+            if j > r.start {
+                mix(1, info[j - 1].lower)
+            } else {
+                mix(1, BOS)
+            }
+        } else if j + 1 < r.end {
+            mix(2, info[j + 1].lower)
+        } else {
+            mix(2, EOS)
+        }
+    };
+    for (lower, list) in &occurrences {
+        let in_lowercase = lowercase.contains_key(lower);
+        if list.len() < 2 && !in_lowercase {
+            continue;
+        }
+        for &i in list {
+            let mut ctx: Vec<u64> = Vec::with_capacity(2 * MAX_OCCURRENCES + 1);
+            if in_lowercase {
+                ctx.push(mix(3, 0));
+            }
+            for &j in list.iter().filter(|&&j| j != i).take(MAX_OCCURRENCES) {
+                ctx.push(context(j, true));
+                ctx.push(context(j, false));
+            }
+            ctx.sort_unstable();
+            ctx.dedup();
+            out[i] = ctx;
+        }
+    }
+    out
 }
 
 /// One feature per set bit of `bits`.

@@ -3,7 +3,9 @@
 //! Entries are hashes of lowercased token sequences (see [`features::lower_hash`]), so
 //! matching allocates nothing and works for headlines in capitals. Categories 0-3 are the
 //! entity types seen in the training data, 4-6 come from the congress-legislators roster
-//! (full names, last names, first names), read at training time only.
+//! (full names, last names, first names), read at training time only, and 7-14 from the
+//! hand-written lists in [`super::lexicon`] (countries, regions, cities, nationalities,
+//! titles, calendar words, organisation and place words).
 
 use std::path::Path;
 
@@ -11,9 +13,9 @@ use super::features::{lower_hash, mix, TokenInfo};
 use super::IdMap;
 
 /// Number of gazetteer categories.
-pub(crate) const N_CATEGORIES: usize = 7;
-// Every category needs four position bits in a `u32` mark.
-const _: () = assert!(4 * N_CATEGORIES <= 32);
+pub(crate) const N_CATEGORIES: usize = 15;
+// Every category needs four position bits in a `u64` mark and one bit in an entry.
+const _: () = assert!(4 * N_CATEGORIES <= 64 && N_CATEGORIES < 16);
 
 /// Category of legislators' full names.
 pub(crate) const LEGISLATOR_FULL: u8 = 4;
@@ -21,10 +23,13 @@ pub(crate) const LEGISLATOR_FULL: u8 = 4;
 pub(crate) const LEGISLATOR_LAST: u8 = 5;
 /// Category of legislators' first names and nicknames.
 pub(crate) const LEGISLATOR_FIRST: u8 = 6;
+/// The first category of the hand-written lexicon tables, in the order of
+/// [`super::lexicon::TABLES`].
+pub(crate) const LEXICON_FIRST: u8 = 7;
 /// Longest entry, in tokens.
 pub(crate) const MAX_LEN: usize = 6;
 /// Mask bit marking a proper prefix of some longer entry (lets matching stop early).
-const PREFIX_BIT: u8 = 0x80;
+const PREFIX_BIT: u16 = 0x8000;
 
 /// Seed of the sequence hash.
 const SEQ_SEED: u64 = 0x6A09_E667_F3BC_C908;
@@ -32,7 +37,7 @@ const SEQ_SEED: u64 = 0x6A09_E667_F3BC_C908;
 /// A set of token sequences, each with a bit mask of categories.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Gazetteer {
-    entries: IdMap<u8>,
+    entries: IdMap<u16>,
 }
 
 impl Gazetteer {
@@ -63,21 +68,21 @@ impl Gazetteer {
     }
 
     /// Entries sorted by hash, for a deterministic model file.
-    pub(crate) fn sorted_entries(&self) -> Vec<(u64, u8)> {
-        let mut v: Vec<(u64, u8)> = self.entries.iter().map(|(&h, &m)| (h, m)).collect();
+    pub(crate) fn sorted_entries(&self) -> Vec<(u64, u16)> {
+        let mut v: Vec<(u64, u16)> = self.entries.iter().map(|(&h, &m)| (h, m)).collect();
         v.sort_unstable();
         v
     }
 
     /// Builds a gazetteer from stored entries.
-    pub(crate) fn from_entries(entries: impl IntoIterator<Item = (u64, u8)>) -> Gazetteer {
+    pub(crate) fn from_entries(entries: impl IntoIterator<Item = (u64, u16)>) -> Gazetteer {
         Gazetteer { entries: entries.into_iter().collect() }
     }
 
     /// Marks the tokens of a sentence covered by entries: bit `4 * category + position`,
     /// position 0 = first token of a multi-token match, 1 = inside, 2 = last, 3 = a
     /// single-token match. Matches start only at tokens with a capital letter or digit.
-    pub(crate) fn mark(&self, info: &[TokenInfo], out: &mut Vec<u32>) {
+    pub(crate) fn mark(&self, info: &[TokenInfo], out: &mut Vec<u64>) {
         out.clear();
         out.resize(info.len(), 0);
         if self.entries.is_empty() {
@@ -113,6 +118,18 @@ impl Gazetteer {
             }
         }
     }
+}
+
+/// The hand-written lexicon tables as a gazetteer (categories from [`LEXICON_FIRST`]).
+pub(crate) fn lexicon_entries() -> Gazetteer {
+    let mut gaz = Gazetteer::default();
+    for (k, table) in super::lexicon::TABLES.iter().enumerate() {
+        for entry in table.iter() {
+            let words: Vec<&str> = entry.split(' ').collect();
+            gaz.insert(&words, LEXICON_FIRST + k as u8);
+        }
+    }
+    gaz
 }
 
 /// Reads the names of the congress-legislators roster under `dir`: the two 2018 CSV files
@@ -221,7 +238,7 @@ fn csv_fields(line: &str) -> impl Iterator<Item = String> + '_ {
 mod tests {
     use super::*;
 
-    fn marks(gaz: &Gazetteer, words: &[&str]) -> Vec<u32> {
+    fn marks(gaz: &Gazetteer, words: &[&str]) -> Vec<u64> {
         let info: Vec<TokenInfo> = words.iter().map(|w| TokenInfo::new(w)).collect();
         let mut out = Vec::new();
         gaz.mark(&info, &mut out);
@@ -238,6 +255,17 @@ mod tests {
         assert_eq!(m[1], 1 << 8);
         assert_eq!(m[2], (1 << 10) | (1 << 11));
         assert_eq!(m[3], 0);
+    }
+
+    #[test]
+    fn lexicon_tables_are_marked() {
+        let g = lexicon_entries();
+        let m = marks(&g, &["Sen.", "Smith", "of", "New", "Mexico"]);
+        let titles = u32::from(LEXICON_FIRST) + 4;
+        assert_ne!(m[0] & (1 << (4 * titles + 3)), 0);
+        let regions = u32::from(LEXICON_FIRST) + 1;
+        assert_ne!(m[3] & (1 << (4 * regions)), 0);
+        assert_ne!(m[4] & (1 << (4 * regions + 2)), 0);
     }
 
     #[test]

@@ -16,10 +16,14 @@ pub mod bench;
 pub mod conll;
 mod features;
 mod gazetteer;
+mod lexicon;
 mod model;
 mod tokenize;
 mod train;
 mod wordclass;
+
+#[cfg(test)]
+mod compat_tests;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use super::features::{DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER};
+use super::features::{aggregate_contexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER};
 use super::gazetteer::Gazetteer;
 use super::wordclass::WordClasses;
 
 /// Version of the model file format and of the feature templates. Bump it whenever
 /// either changes; older files are then refused with a "retrain" message.
-pub(crate) const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 /// File magic.
 const MAGIC: &[u8; 8] = b"NDXNER\0\0";
 
@@ -213,7 +213,7 @@ pub(crate) fn serialize(gaz: &Gazetteer, classes: &WordClasses, stage1: &[Sparse
     out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
     for (h, m) in entries {
         out.extend_from_slice(&h.to_le_bytes());
-        out.push(m);
+        out.extend_from_slice(&m.to_le_bytes());
     }
     let classes = classes.sorted_entries();
     out.extend_from_slice(&(classes.len() as u32).to_le_bytes());
@@ -260,6 +260,9 @@ impl<'a> Reader<'a> {
     fn u64(&mut self) -> crate::Result<u64> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
     }
+    fn u16(&mut self) -> crate::Result<u16> {
+        Ok(u16::from_le_bytes(self.take(2)?.try_into().expect("2 bytes")))
+    }
     fn i16(&mut self) -> crate::Result<i16> {
         Ok(i16::from_le_bytes(self.take(2)?.try_into().expect("2 bytes")))
     }
@@ -286,10 +289,10 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
         return Err(model_error(format!("model has {n_labels} labels, expected {N_LABELS}")));
     }
     let n_gaz = r.u32()? as usize;
-    let mut gaz = Vec::with_capacity(n_gaz.min(bytes.len() / 9));
+    let mut gaz = Vec::with_capacity(n_gaz.min(bytes.len() / 10));
     for _ in 0..n_gaz {
         let h = r.u64()?;
-        gaz.push((h, r.u8()?));
+        gaz.push((h, r.u16()?));
     }
     let n_classes = r.u32()? as usize;
     let mut classes = Vec::with_capacity(n_classes.min(bytes.len() / 12));
@@ -330,9 +333,11 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
 pub(crate) struct PreparedDoc<'a> {
     pub words: Vec<&'a str>,
     pub info: Vec<TokenInfo>,
-    pub gaz: Vec<u32>,
+    pub gaz: Vec<u64>,
     pub sentences: Vec<std::ops::Range<usize>>,
     pub all_caps: Vec<bool>,
+    /// Per token, the aggregated contexts of its other occurrences.
+    pub contexts: Vec<Vec<u64>>,
 }
 
 impl<'a> PreparedDoc<'a> {
@@ -366,6 +371,7 @@ impl<'a> PreparedDoc<'a> {
             doc.all_caps.push(n_alpha >= 2 && !any_lower);
             doc.sentences.push(start..doc.words.len());
         }
+        doc.contexts = aggregate_contexts(&doc.info, &doc.sentences);
         doc
     }
 
@@ -376,8 +382,9 @@ impl<'a> PreparedDoc<'a> {
             words: &self.words[r.clone()],
             info: &self.info[r.clone()],
             gaz: &self.gaz[r.clone()],
-            doc: doc.map(|d| &d[r]),
+            doc: doc.map(|d| &d[r.clone()]),
             all_caps: self.all_caps[k],
+            contexts: &self.contexts[r],
         }
     }
 }

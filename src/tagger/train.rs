@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use super::conll::{chunks, Document};
 use super::features::DocFacts;
-use super::gazetteer::{legislator_names, Gazetteer};
+use super::gazetteer::{legislator_names, lexicon_entries, Gazetteer};
 use super::model::{
     self, allowed_after, best_label, decode_sentence, doc_facts, label, quantize, split_label, Model, PreparedDoc,
     Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
@@ -329,10 +329,11 @@ pub fn train(
     log: &mut dyn FnMut(&str),
 ) -> crate::Result<Vec<u8>> {
     let folds = config.folds.max(2);
-    let roster = match &config.roster_dir {
+    let mut roster = match &config.roster_dir {
         Some(dir) => legislator_names(dir)?,
         None => Gazetteer::default(),
     };
+    roster.extend(&lexicon_entries());
     let classes = match &config.unlabeled_dir {
         Some(dir) => {
             let (texts, skipped) = read_article_bodies(dir, config.unlabeled_limit)?;

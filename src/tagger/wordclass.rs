@@ -226,17 +226,27 @@ fn kmeans(rows: &[f32], n: usize, k: usize) -> Vec<u32> {
     let mut centroids: Vec<f32> = rows[..k * DIM].to_vec();
     let mut assign = vec![0u32; n];
     for _ in 0..ITERATIONS {
-        for r in 0..n {
-            let v = &rows[r * DIM..(r + 1) * DIM];
-            let mut best = (f32::MIN, 0u32);
-            for c in 0..k {
-                let dot: f32 = centroids[c * DIM..(c + 1) * DIM].iter().zip(v).map(|(a, b)| a * b).sum();
-                if dot > best.0 {
-                    best = (dot, c as u32);
-                }
+        // Rows are assigned independently, so two threads give the same result as one.
+        let half = n.div_ceil(2);
+        std::thread::scope(|scope| {
+            let centroids = &centroids;
+            for (part, chunk) in assign.chunks_mut(half.max(1)).enumerate() {
+                scope.spawn(move || {
+                    for (i, a) in chunk.iter_mut().enumerate() {
+                        let r = part * half + i;
+                        let v = &rows[r * DIM..(r + 1) * DIM];
+                        let mut best = (f32::MIN, 0u32);
+                        for c in 0..k {
+                            let dot: f32 = centroids[c * DIM..(c + 1) * DIM].iter().zip(v).map(|(a, b)| a * b).sum();
+                            if dot > best.0 {
+                                best = (dot, c as u32);
+                            }
+                        }
+                        *a = best.1;
+                    }
+                });
             }
-            assign[r] = best.1;
-        }
+        });
         centroids.iter_mut().for_each(|x| *x = 0.0);
         for r in 0..n {
             let c = assign[r] as usize;
