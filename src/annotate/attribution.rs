@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use super::lexicon::{self, PARTICLE_VERBS, SPEECH_VERBS};
-use super::phrase::{source_after, source_before, SourcePhrase, Tokens};
+use super::phrase::{source_after, source_before, SourceKind, SourcePhrase, Tokens};
 use super::quotes::{is_full_quote, Quote};
 
 /// Where an attribution without a source of its own takes its speaker from.
@@ -69,8 +69,10 @@ pub struct ParagraphAttributions {
     pub carry: Carry,
 }
 
-/// Longest distance in tokens between a closing quote mark and its cue verb.
-const MAX_TAIL_TOKENS: usize = 9;
+/// Longest distance in tokens between a closing quote mark and its cue verb: room for a
+/// long source with an apposition ("Brent Bozell III, founder of the Media Research
+/// Center, said").
+const MAX_TAIL_TOKENS: usize = 30;
 
 /// Finds the attributions of a body paragraph. `previous` is what the paragraph before
 /// left open.
@@ -83,7 +85,10 @@ pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: 
         found.push(f);
     }
     for (qi, q) in quotes.iter().enumerate() {
-        if !is_full_quote(t.text, q) || !found.is_empty() && found.iter().any(|f: &Found| f.rule == "transcript") {
+        let transcript = found.iter().any(|f: &Found| f.rule == "transcript");
+        if transcript || !is_full_quote(t.text, q) || !opens_clause(t, q) {
+            // Words woven into the writer's sentence are content of an indirect
+            // attribution (`mixed-quote`), found per sentence below.
             continue;
         }
         let content = (q.content_start, q.content_end);
@@ -110,19 +115,44 @@ pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: 
         found.push(f);
     }
     for sentence in sentences {
-        if let Some(f) = sentence_cue(t, sentence.clone(), &used, &in_quote, quotes) {
+        // Several attributions may share a sentence ("X, who asked the question, was among
+        // the Democrats who said ..."): scan on after each one's cue.
+        let mut from = sentence.start;
+        while let Some((f, next)) = sentence_cue(t, sentence.clone(), from, &used, &in_quote, quotes) {
             found.push(f);
+            from = next;
         }
     }
     found.sort_by_key(|f| f.content.0);
-    let carry =
-        Carry { open_quote: quotes.last().is_some_and(|q| q.close.is_none()), colon_intro: colon_intro_at_end(t) };
+    let carry = Carry {
+        open_quote: quotes.last().is_some_and(|q| q.close.is_none()),
+        colon_intro: colon_intro_at_end(t, sentences, &in_quote),
+    };
     ParagraphAttributions { found, carry }
 }
 
 fn mark(used: &mut [bool], range: Range<usize>) {
     for u in &mut used[range] {
         *u = true;
+    }
+}
+
+/// Whether a quote stands for itself rather than being words woven into the writer's
+/// sentence: it opens the paragraph or continues an open quotation, or follows the end of
+/// a sentence, a colon, a dash, another quote, a speech verb, or a comma right after a
+/// speech verb phrase ("Clinton said Tuesday, “...”").
+fn opens_clause(t: &Tokens, q: &Quote) -> bool {
+    let Some(prev) = t.end_before(q.open).checked_sub(1) else { return true };
+    if q.content_start == 0 {
+        return true;
+    }
+    match t.word(prev) {
+        "." | "!" | "?" | ":" | ";" | "\u{2014}" | "\u{2013}" | "-" | "--" | "\u{201d}" | "\"" | "(" | "[" => true,
+        "," => (prev.saturating_sub(4)..prev).any(|k| cue_at(t, k).is_some()),
+        _ => {
+            cue_at(t, prev).is_some()
+                || prev.checked_sub(1).and_then(|k| cue_at(t, k)).is_some_and(|c| c.end == prev + 1)
+        }
     }
 }
 
@@ -142,6 +172,10 @@ fn quote_membership(t: &Tokens, quotes: &[Quote]) -> Vec<bool> {
 /// Whether token `i` is a cue; returns the token range of the cue words.
 fn cue_at(t: &Tokens, i: usize) -> Option<Range<usize>> {
     let w = t.word(i);
+    // Verbs are lowercase in running text: "States" in "the United States" is no cue.
+    if !w.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
     if lexicon::contains(SPEECH_VERBS, w) {
         return Some(i..i + 1);
     }
@@ -178,7 +212,23 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         .find(|&k| cue_at(t, k).is_some())?;
     let cue = cue_at(t, k)?;
     let source = source_before(t, k, a)?;
-    (source.tokens.start == a).then(|| (source, span_of(t, cue.clone()), cue, "quote-name-said"))
+    // The phrase must start at the closing mark; plain words before a name belong to it
+    // ("Daily News opinion editor Josh Greenman told").
+    let gap = a..source.tokens.start;
+    let plain = |i: usize| t.word(i).chars().all(char::is_alphabetic);
+    let gap_is_description = gap.len() <= 6 && gap.clone().all(plain);
+    // "Sanders's campaign manager, Jeff Weaver, said": a description, then the name.
+    let gap_is_apposition =
+        gap.len() <= 8 && gap.clone().all(|i| plain(i) || t.word(i) == "," || t.is_possessive_mark(i));
+    let source = match source.kind {
+        _ if gap.is_empty() => source,
+        SourceKind::Name { name, .. } if gap_is_description => {
+            SourcePhrase { tokens: a..source.tokens.end, kind: SourceKind::Name { prefix: a..name.start, name } }
+        }
+        SourceKind::Name { .. } if gap_is_apposition => source,
+        _ => return None,
+    };
+    Some((source, span_of(t, cue.clone()), cue, "quote-name-said"))
 }
 
 /// `Warren said: “...”`, `Warren said, “...”`, `Warren said “...”` before the opening mark.
@@ -193,14 +243,63 @@ fn quote_head(t: &Tokens, q: &Quote, sentences: &[Range<usize>], in_quote: &[boo
         k = k.checked_sub(1)?;
     }
     // The cue may be a particle verb ("called for") ending at k.
-    let cue = cue_at(t, k).or_else(|| k.checked_sub(1).and_then(|j| cue_at(t, j).filter(|c| c.end == k + 1)))?;
+    let adjacent = cue_at(t, k).or_else(|| k.checked_sub(1).and_then(|j| cue_at(t, j).filter(|c| c.end == k + 1)));
+    let floor = sentences.iter().find(|s| s.contains(&k)).map_or(0, |s| s.start);
+    let Some(cue) = adjacent else {
+        // "Carly Fiorina wrote on Facebook: “...”", "he gave a blunt answer: “...”": a
+        // colon introduces the quote, and the clause before it names the speaker.
+        return if colon {
+            colon_clause(t, floor, k + 1, in_quote).map(|(s, c, r)| (s, c, r, "colon-intro"))
+        } else {
+            None
+        };
+    };
     if in_quote[cue.start] {
         return None;
     }
-    let floor = sentences.iter().find(|s| s.contains(&cue.start)).map_or(0, |s| s.start);
-    let source = source_before(t, cue.start, floor)?;
-    let rule = if colon { "colon-intro" } else { "name-said-quote" };
-    Some((source, span_of(t, cue.clone()), cue, rule))
+    match source_before(t, cue.start, floor) {
+        Some(source) => {
+            let rule = if colon { "colon-intro" } else { "name-said-quote" };
+            Some((source, span_of(t, cue.clone()), cue, rule))
+        }
+        None if colon => colon_clause(t, floor, k + 1, in_quote).map(|(s, c, r)| (s, c, r, "colon-intro")),
+        None => None,
+    }
+}
+
+/// The source and cue of a clause `from..colon` that ends in a colon introducing a
+/// quotation: the last speech verb in it with its source, or else the clause's subject
+/// (a name, pronoun or description opening the clause and followed by a verb), with
+/// the colon as the cue.
+fn colon_clause(
+    t: &Tokens,
+    from: usize,
+    colon: usize,
+    in_quote: &[bool],
+) -> Option<(SourcePhrase, (usize, usize), Range<usize>)> {
+    if colon <= from || colon >= t.spans.len() {
+        return None;
+    }
+    let subject = || {
+        let mut start = from;
+        while start < colon && (lexicon::contains(lexicon::NOT_NAMES, t.word(start)) || t.word(start) == ",") {
+            start += 1;
+        }
+        let source = source_after(t, start, colon)?;
+        let next = source.tokens.end;
+        let verb_follows = next < colon && t.word(next).chars().next().is_some_and(char::is_lowercase);
+        verb_follows.then_some(source)
+    };
+    if let Some(k) = (from..colon).rev().find(|&k| !in_quote[k] && cue_at(t, k).is_some()) {
+        let cue = cue_at(t, k)?;
+        // "X rallied supporters, saying:": the participle's subject opens the clause.
+        let participle = t.word(k).ends_with("ing") && k > from && t.word(k - 1) == ",";
+        let source = if participle { subject() } else { source_before(t, k, from) };
+        if let Some(source) = source {
+            return Some((source, span_of(t, cue.clone()), cue));
+        }
+    }
+    subject().map(|source| (source, span_of(t, colon..colon + 1), colon..colon + 1))
 }
 
 type InheritedRule = (&'static str, Inherit, Option<(SourcePhrase, (usize, usize))>);
@@ -249,15 +348,19 @@ fn transcript_line(t: &Tokens) -> Option<Found> {
     })
 }
 
-/// A paragraph that ends with "X said:" or "X wrote:" introduces the next paragraph.
-fn colon_intro_at_end(t: &Tokens) -> Option<(SourcePhrase, (usize, usize))> {
+/// A paragraph that ends with "X said:", "X wrote on Facebook:" or "The foundation
+/// describes itself this way:" introduces the next paragraph.
+fn colon_intro_at_end(
+    t: &Tokens,
+    sentences: &[Range<usize>],
+    in_quote: &[bool],
+) -> Option<(SourcePhrase, (usize, usize))> {
     let n = t.spans.len();
     if n < 3 || t.word(n - 1) != ":" {
         return None;
     }
-    let cue = cue_at(t, n - 2).or_else(|| cue_at(t, n - 3).filter(|c| c.end == n - 1))?;
-    let source = source_before(t, cue.start, 0)?;
-    Some((source, span_of(t, cue)))
+    let from = sentences.iter().find(|s| s.contains(&(n - 1))).map_or(0, |s| s.start);
+    colon_clause(t, from, n - 1, in_quote).map(|(source, cue, _)| (source, cue))
 }
 
 /// Words between a cue and its content that belong to neither ("said Wednesday that").
@@ -282,26 +385,33 @@ fn is_cue_trailer(word: &str) -> bool {
 
 /// Indirect speech and woven quotes: a cue in a sentence with a source before it (or after
 /// "according to"); the content runs from the cue to the end of the sentence.
+/// Returns the attribution and the token to scan on from.
 fn sentence_cue(
     t: &Tokens,
     sentence: Range<usize>,
+    from: usize,
     used: &[bool],
     in_quote: &[bool],
     quotes: &[Quote],
-) -> Option<Found> {
+) -> Option<(Found, usize)> {
     let end = trim_sentence_end(t, sentence.clone());
-    for k in sentence.clone() {
+    for k in from..sentence.end {
         if used[k] || in_quote[k] {
             continue;
         }
         if t.word(k).eq_ignore_ascii_case("according") && t.spans.get(k + 1).is_some() && t.word(k + 1) == "to" {
             if let Some(f) = according_to(t, sentence.start, k, end) {
-                return Some(f);
+                return Some((f, sentence.end));
             }
             continue;
         }
         let Some(cue) = cue_at(t, k) else { continue };
-        let (source, rule) = if k > sentence.start && t.word(k - 1).eq_ignore_ascii_case("who") {
+        if let Some(f) = inverted(t, sentence.clone(), end, cue.clone(), used) {
+            return Some((f, sentence.end));
+        }
+        let (source, rule) = if let Some(who) = relative_who(t, sentence.start, k) {
+            (Some(who), "relative-cue")
+        } else if k > sentence.start && t.word(k - 1).eq_ignore_ascii_case("who") {
             // Only "X was among the Democrats who said": the subject, not the group, spoke.
             let among = (sentence.start..k).any(|i| t.word(i).eq_ignore_ascii_case("among"));
             if !among {
@@ -314,6 +424,8 @@ fn sentence_cue(
             (source_before(t, k, sentence.start), "name-said-that")
         };
         let Some(source) = source else { continue };
+        // A relative clause ends at its closing comma: "Weaver, who asked the question, was".
+        let end = if rule == "relative-cue" { (cue.end..end).find(|&i| t.word(i) == ",").unwrap_or(end) } else { end };
         let mut c = cue.end;
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
@@ -328,19 +440,97 @@ fn sentence_cue(
         if c + 2 > end || used[c..end].iter().any(|&u| u) {
             continue;
         }
-        let content = span_of(t, c..end);
+        let mut content = span_of(t, c..end);
+        if in_quote[end - 1] {
+            // The sentence ended inside a quotation woven into it: the content runs to the
+            // quotation's end ("He said Cruz “has courage. He’s not only unafraid.”").
+            if let Some(q) = quotes.iter().find(|q| q.content_start <= content.1 && content.1 <= q.content_end) {
+                content.1 = q.content_end;
+            }
+        }
         let woven = quotes.iter().any(|q| q.content_start >= content.0 && q.content_end <= content.1);
         let rule = if woven && rule == "name-said-that" { "mixed-quote" } else { rule };
-        return Some(Found {
+        let f = Found {
             content,
             cue: Some(span_of(t, cue)),
             source: Some(source),
             direct: false,
             rule,
             inherit: Inherit::No,
-        });
+        };
+        return Some((f, end.max(k + 1)));
     }
     None
+}
+
+/// Inverted indirect speech: "..., said David Autor, a professor." or "..., Autor said."
+/// The content is the clause before the comma.
+fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, used: &[bool]) -> Option<Found> {
+    let k = cue.start;
+    let (source, comma) = if k > sentence.start + 1 && t.word(k - 1) == "," {
+        if t.word(k).ends_with("ing") || is_cue_trailer(t.word(cue.end.min(end.saturating_sub(1)))) {
+            return None;
+        }
+        let source = source_after(t, cue.end, end)?;
+        // The source closes the sentence, or an apposition or a time follows it; anything
+        // else means the verb has its own content ("X, who is 28, said he decided").
+        let after = source.tokens.end;
+        if after < end && t.word(after) != "," && !is_cue_trailer(t.word(after)) {
+            return None;
+        }
+        (source, k - 1)
+    } else {
+        let mut c = cue.end;
+        while c < end && is_cue_trailer(t.word(c)) {
+            c += 1;
+        }
+        if c < end {
+            return None;
+        }
+        let source = source_before(t, k, sentence.start)?;
+        let mut comma = source.tokens.start.checked_sub(1)?;
+        if matches!(t.word(comma), "\u{201d}" | "\"") && comma > sentence.start {
+            // `a "very welcome tack," he said.`: the comma sits inside the closing mark.
+            comma -= 1;
+        }
+        if comma <= sentence.start || t.word(comma) != "," {
+            return None;
+        }
+        (source, comma)
+    };
+    let mut start = sentence.start;
+    while start < comma && matches!(t.word(start), "\"" | "\u{201c}" | "'") {
+        start += 1;
+    }
+    if comma < start + 3 || used[start..comma].iter().any(|&u| u) {
+        return None;
+    }
+    Some(Found {
+        content: span_of(t, start..comma),
+        cue: Some(span_of(t, cue)),
+        source: Some(source),
+        direct: false,
+        rule: "inverted-said",
+        inherit: Inherit::No,
+    })
+}
+
+/// ", who said ...": PolNeAR's source is the relative pronoun; the speaker is the name
+/// before the comma.
+fn relative_who(t: &Tokens, floor: usize, k: usize) -> Option<SourcePhrase> {
+    let who = k.checked_sub(1).filter(|&w| w > floor + 1 && t.word(w).eq_ignore_ascii_case("who"))?;
+    if t.word(who - 1) != "," {
+        return None;
+    }
+    let antecedent = source_before(t, who - 1, floor)?;
+    match antecedent.kind {
+        SourceKind::Name { name, prefix } => {
+            // Only when the name ends right at the comma: "Weaver, who said".
+            (antecedent.tokens.end == who - 1)
+                .then_some(SourcePhrase { tokens: who..who + 1, kind: SourceKind::Name { name, prefix } })
+        }
+        _ => None,
+    }
 }
 
 /// The sentence without its final punctuation and closing marks.
@@ -354,7 +544,9 @@ fn trim_sentence_end(t: &Tokens, sentence: Range<usize>) -> usize {
 
 /// "According to X, ..." or "..., according to X."
 fn according_to(t: &Tokens, start: usize, k: usize, end: usize) -> Option<Found> {
-    let source = source_after(t, k + 2, end)?;
+    // Whatever follows "according to" is the source: a poll, records, "multiple sources
+    // familiar with the effort".
+    let source = source_after(t, k + 2, end).or_else(|| super::phrase::noun_phrase(t, k + 2, end))?;
     let content = if k == start {
         let mut c = source.tokens.end;
         while c < end && t.word(c) == "," {
@@ -494,7 +686,10 @@ mod tests {
         check(
             "Senator Al Franken, who asked the question, was among the Democrats who said Wednesday the attorney general should step aside.",
             &NONE,
-            &[("relative-cue", "the attorney general should step aside", Some("Senator Al Franken"))],
+            &[
+                ("relative-cue", "the question", Some("who")),
+                ("relative-cue", "the attorney general should step aside", Some("Senator Al Franken")),
+            ],
         );
     }
 
@@ -530,8 +725,114 @@ mod tests {
     }
 
     #[test]
+    fn woven_quote_is_content_of_the_sentence() {
+        check(
+            "The new strategy is a \"very welcome tack,\" he said.",
+            &NONE,
+            &[("inverted-said", "The new strategy is a \"very welcome tack", Some("he"))],
+        );
+        // A show title in quotes is not a quotation of its own.
+        check("He appeared on ABC's \"Good Morning America.\" on Sunday.", &NONE, &[]);
+    }
+
+    #[test]
+    fn long_sources_after_the_quote() {
+        check(
+            "\"We will win,\" Brent Bozell III, founder of the Media Research Center, said.",
+            &NONE,
+            &[("quote-name-said", "We will win,", Some("Brent Bozell III"))],
+        );
+        check(
+            "\"We won't run his columns,\" Daily News opinion editor Josh Greenman told reporters.",
+            &NONE,
+            &[("quote-name-said", "We won't run his columns,", Some("Daily News opinion editor Josh Greenman"))],
+        );
+        check(
+            "\"California stuck out,\" Sanders's campaign manager, Jeff Weaver, said.",
+            &NONE,
+            &[("quote-name-said", "California stuck out,", Some("Jeff Weaver"))],
+        );
+        check(
+            "\"It never happened,\" said the base chief known as Bob.",
+            &NONE,
+            &[("quote-said-name", "It never happened,", Some("the base chief"))],
+        );
+    }
+
+    #[test]
+    fn documents_speak() {
+        check(
+            "\"We stand with France,\" the statement said.",
+            &NONE,
+            &[("quote-name-said", "We stand with France,", Some("the statement"))],
+        );
+    }
+
+    #[test]
+    fn colon_after_a_clause_introduces_the_quote() {
+        check(
+            "Carly Fiorina wrote on Facebook: \"Anyone can do it.\"",
+            &NONE,
+            &[("colon-intro", "Anyone can do it.", Some("Carly Fiorina"))],
+        );
+        check("He gave a blunt answer: \"Not now.\"", &NONE, &[("colon-intro", "Not now.", Some("He"))]);
+    }
+
+    #[test]
+    fn inverted_indirect_speech() {
+        check(
+            "Nor are tariffs likely to bring the jobs back, said David Autor, a professor of economics.",
+            &NONE,
+            &[("inverted-said", "Nor are tariffs likely to bring the jobs back", Some("David Autor"))],
+        );
+        check(
+            "The talks will resume next week, the minister said on Tuesday.",
+            &NONE,
+            &[("inverted-said", "The talks will resume next week", Some("the minister"))],
+        );
+        // The verb has content of its own: not inverted.
+        check(
+            "Bamberg, who is 28, said he decided to vote.",
+            &NONE,
+            &[("name-said-that", "he decided to vote", Some("Bamberg"))],
+        );
+    }
+
+    #[test]
+    fn relative_pronoun_is_the_source() {
+        check(
+            "The plan was praised by Weaver, who said the campaign would grow.",
+            &NONE,
+            &[("relative-cue", "the campaign would grow", Some("who"))],
+        );
+    }
+
+    #[test]
+    fn according_to_any_noun_phrase() {
+        check(
+            "Revenue rose 3 percent, according to data released Friday by regulators.",
+            &NONE,
+            &[("according-to", "Revenue rose 3 percent", Some("data released Friday by regulators"))],
+        );
+    }
+
+    #[test]
+    fn capitalised_words_are_not_cues() {
+        check("There are fewer players in the United States than a decade ago.", &NONE, &[]);
+    }
+
+    #[test]
+    fn content_runs_to_the_end_of_a_woven_quote() {
+        check(
+            "He said Cruz \"has courage. He is not afraid.\"",
+            &NONE,
+            &[("mixed-quote", "Cruz \"has courage. He is not afraid.", Some("He"))],
+        );
+    }
+
+    #[test]
     fn narrative_has_no_attribution() {
         check("Sessions had met the ambassador in July at an event.", &NONE, &[]);
-        check("The committee announced parameters for its investigation Wednesday.", &NONE, &[]);
+        check("The committee met to plan its investigation Wednesday.", &NONE, &[]);
     }
 }

@@ -400,13 +400,22 @@ fn resolve_source(
         }
         SourceKind::Organization => other(SpeakerKind::Organization),
         SourceKind::Group => other(SpeakerKind::Group),
+        // Who stands behind "the statement" is left to the source span: guessing the
+        // issuer would be wrong as often as right.
+        SourceKind::Document => None,
     }
 }
 
 /// "a White House official" -> "White House official"; "the FBI" -> "FBI".
 fn strip_determiner(text: &str) -> &str {
     match text.split_once(' ') {
-        Some((first, rest)) if lexicon::contains(lexicon::DETERMINERS, first) => rest,
+        // Possessives stay: "his campaign" is not "campaign".
+        Some((first, rest))
+            if lexicon::contains(lexicon::DETERMINERS, first)
+                && !matches!(first.to_lowercase().as_str(), "her" | "his" | "its" | "their") =>
+        {
+            rest
+        }
         _ => text,
     }
 }

@@ -68,6 +68,8 @@ pub enum SourceKind {
     Organization,
     /// "Democrats", "officials".
     Group,
+    /// "the statement", "an email from the campaign": a document or message.
+    Document,
 }
 
 /// A source phrase: its token range and kind.
@@ -82,8 +84,9 @@ pub struct SourcePhrase {
 /// Longest name kept: titles and affiliations beyond it belong to the prefix.
 const MAX_NAME_TOKENS: usize = 4;
 
-/// Longest description read ("a senior administration official familiar with ...").
-const MAX_DESCRIPTION_TOKENS: usize = 7;
+/// Longest description read ("the independent Vermont senator and Democratic
+/// presidential candidate").
+const MAX_DESCRIPTION_TOKENS: usize = 10;
 
 /// The source phrase ending just before token `cue` (skipping "also", "has" and the like,
 /// and an apposition between commas), not reaching before token `floor`.
@@ -92,9 +95,21 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
     while end > floor && lexicon::contains(SOURCE_VERB_FILLERS, t.word(end - 1)) {
         end -= 1;
     }
+    if end > floor && t.word(end - 1) == ")" {
+        // "Rep. Earl Blumenauer (D-Ore.) said": the party tag is not part of the phrase.
+        if let Some(open) = (floor..end - 1).rev().take(8).find(|&k| t.word(k) == "(") {
+            end = open;
+        }
+    }
     if end > floor && t.word(end - 1) == "," {
-        // "X, a prominent Republican who served ..., also said": skip the apposition.
         let comma = (floor..end - 1).rev().take(40).find(|&k| t.word(k) == ",")?;
+        // "Sanders's campaign manager, Jeff Weaver, said": the name is the apposition.
+        if let Some(name) = capitalised_phrase(t, comma + 1, end - 1) {
+            if name.tokens.start == comma + 1 && matches!(name.kind, SourceKind::Name { .. }) {
+                return Some(name);
+            }
+        }
+        // "X, a prominent Republican who served ..., also said": skip the apposition.
         end = comma;
     }
     if end <= floor {
@@ -127,7 +142,14 @@ pub fn source_after(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhras
         return capitalised_phrase(t, first, end);
     }
     if lexicon::contains(DETERMINERS, t.word(first)) {
-        while end < limit && end - first < MAX_DESCRIPTION_TOKENS && is_description_word(t, end) {
+        // "the base chief known as Bob", "a senior official familiar with the talks": the
+        // description ends before its modifiers.
+        end += 1;
+        while end < limit
+            && end - first < MAX_DESCRIPTION_TOKENS
+            && is_description_word(t, end)
+            && !lexicon::contains(lexicon::DESCRIPTION_ENDS, t.word(end))
+        {
             end += 1;
         }
         return description_before(t, first, end);
@@ -136,6 +158,28 @@ pub fn source_after(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhras
         return Some(SourcePhrase { tokens: first..first + 1, kind: SourceKind::Group });
     }
     None
+}
+
+/// Any noun phrase from token `from` to the next comma, semicolon or parenthesis (at most
+/// 14 tokens): the source after "according to", which may be a poll, records or "multiple
+/// sources familiar with the effort". Capitalised at the end: an organisation; a plural:
+/// a group; else a document.
+pub fn noun_phrase(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    let end = (from..limit.min(from + 14))
+        .find(|&k| matches!(t.word(k), "," | ";" | "(" | ":"))
+        .unwrap_or(limit.min(from + 14));
+    if end <= from || !t.word(end - 1).chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let last = t.word(end - 1);
+    let kind = if t.is_capitalised(end - 1) {
+        SourceKind::Organization
+    } else if last.ends_with('s') {
+        SourceKind::Group
+    } else {
+        SourceKind::Document
+    };
+    Some(SourcePhrase { tokens: from..end, kind })
 }
 
 fn is_name_or_title(t: &Tokens, i: usize) -> bool {
@@ -201,7 +245,11 @@ fn description_before(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhra
             (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
         return Some(SourcePhrase { tokens: start.unwrap_or(end - 1)..end, kind: SourceKind::Group });
     }
-    let det = (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)))?;
+    let det = (floor..end)
+        .rev()
+        .take(MAX_DESCRIPTION_TOKENS)
+        .find(|&k| lexicon::contains(DETERMINERS, t.word(k)))
+        .or_else(|| possessive_start(t, floor, end))?;
     if (det + 1..end).any(|k| matches!(t.word(k), "," | "\"" | "\u{201c}" | "\u{201d}")) {
         return None;
     }
@@ -213,9 +261,21 @@ fn description_before(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhra
         (true, true) => SourceKind::Anonymous,
         (false, true) => SourceKind::Definite { head: head.to_lowercase() },
         (_, false) if lexicon::contains(ORGANIZATION_HEADS, head) => SourceKind::Organization,
+        (_, false) if lexicon::contains(lexicon::DOCUMENT_HEADS, head) => SourceKind::Document,
         _ => return None,
     };
     Some(SourcePhrase { tokens: det..end, kind })
+}
+
+/// "Trump's campaign", "Clinton’s spokesman": the start of a capitalised possessor right
+/// before the head words, which stands where a determiner would.
+fn possessive_start(t: &Tokens, floor: usize, end: usize) -> Option<usize> {
+    let mark = (floor..end).rev().take(4).find(|&k| t.is_possessive_mark(k))?;
+    let mut start = mark;
+    while start > floor && start + 4 > mark && t.is_capitalised(start - 1) {
+        start -= 1;
+    }
+    (start < mark && (mark + 1..end).all(|k| !t.is_capitalised(k))).then_some(start)
 }
 
 #[cfg(test)]
@@ -279,7 +339,13 @@ mod tests {
 
     #[test]
     fn no_source_for_plain_nouns() {
-        assert_eq!(before("the report said", "said"), None);
+        assert_eq!(before("the plan said", "said"), None);
+    }
+
+    #[test]
+    fn documents_are_sources() {
+        assert_eq!(before("\u{201d} the statement said", "said").unwrap().1, SourceKind::Document);
+        assert_eq!(before("The campaign's email said", "said").unwrap().1, SourceKind::Document);
     }
 
     #[test]
