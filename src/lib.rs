@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod annotate;
+pub mod bench;
 pub mod clean;
 pub mod corpus;
 mod error;

@@ -2,6 +2,7 @@
 //! builds a plain request, calls the library and prints the result.
 
 mod annotate;
+mod bench_index;
 mod bench_tagger;
 mod eval_attribution;
 mod eval_ner;
@@ -60,6 +61,14 @@ enum EvalCommand {
 enum BenchCommand {
     /// Entity tagger throughput on AllSides text.
     Tagger(bench_tagger::Args),
+    /// Indexing against the bare tantivy loop, re-indexing, query latency, FTS5, ripgrep.
+    Index(bench_index::Args),
+    /// (child process of `bench index`) the bare tantivy loop.
+    #[command(hide = true)]
+    BareLoop(bench_index::ChildArgs),
+    /// (child process of `bench index`) newsdex indexing.
+    #[command(hide = true)]
+    RunIndex(bench_index::ChildArgs),
 }
 
 /// Where the index lives unless `--index` says otherwise.
@@ -78,6 +87,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
         Command::Eval(EvalCommand::Attribution(args)) => eval_attribution::run(args),
         Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),
+        Command::Bench(BenchCommand::Index(args)) => bench_index::run(args),
+        Command::Bench(BenchCommand::BareLoop(args)) => bench_index::run_bare_loop(args),
+        Command::Bench(BenchCommand::RunIndex(args)) => bench_index::run_newsdex_index(args),
         Command::TrainTagger(args) => train_tagger::run(args),
     }
 }

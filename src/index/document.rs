@@ -1,30 +1,69 @@
-//! One annotated paragraph as one tantivy document.
+//! One annotated paragraph as one tantivy document, and back.
+//!
+//! Indexed fields carry what search filters and counts on; everything shown for a hit but
+//! not searched (title, date, source, section, speakers, attributions, entities) travels
+//! in one compact stored JSON value, with spans relative to the paragraph and entity
+//! texts left out (they are slices of the paragraph text). [`to_document`] and
+//! [`read_record`] are the only two places that know that layout.
 
-use tantivy::schema::Facet;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Facet, Value};
 use tantivy::TantivyDocument;
 
-use super::schema::{name_keys, Fields};
-use crate::annotate::ParagraphRecord;
+use super::schema::{entity_kind_path, filter_key, name_keys, Fields};
+use crate::annotate::{Attribution, Entity, ParagraphRecord, Speaker};
+use crate::clean::ParagraphKind;
 use crate::corpus::article_key;
+use crate::tagger::EntityKind;
 
-/// The part of a record stored for display beside the indexed fields.
-#[derive(serde::Serialize)]
-struct Stored<'r> {
-    date: &'r Option<chrono::NaiveDate>,
-    source: &'r Option<String>,
-    section: &'r Option<String>,
+/// A span relative to the paragraph start.
+type Rel = (u32, u32);
+
+/// The stored part of a paragraph; short keys because it is stored 900,000 times.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    date: Option<NaiveDate>,
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    section: Option<String>,
+    #[serde(rename = "b", default)]
     start: usize,
-    end: usize,
-    speakers: &'r [crate::annotate::Speaker],
-    attributions: &'r [crate::annotate::Attribution],
-    entities: &'r [crate::annotate::Entity],
+    #[serde(rename = "p", default, skip_serializing_if = "Vec::is_empty")]
+    speakers: Vec<Speaker>,
+    #[serde(rename = "a", default, skip_serializing_if = "Vec::is_empty")]
+    attributions: Vec<StoredAttribution>,
+    #[serde(rename = "e", default, skip_serializing_if = "Vec::is_empty")]
+    entities: Vec<StoredEntity>,
+}
+
+/// An attribution: content, source, cue, index of the speaker in `speakers`, direct, rule.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredAttribution(Rel, Option<Rel>, Option<Rel>, Option<usize>, bool, String);
+
+/// An entity: span, kind, and its canonical name when it differs from its text.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredEntity(Rel, EntityKind, #[serde(default, skip_serializing_if = "Option::is_none")] Option<String>);
+
+fn relative(span: [usize; 2], start: usize) -> Rel {
+    (span[0].saturating_sub(start) as u32, span[1].saturating_sub(start) as u32)
+}
+
+fn absolute(rel: Rel, start: usize) -> [usize; 2] {
+    [start + rel.0 as usize, start + rel.1 as usize]
 }
 
 /// Builds the document for `record`.
 pub fn to_document(f: &Fields, record: &ParagraphRecord) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.text, &record.text);
-    if let Some(title) = &record.title {
+    // The title is searchable once per article (on its first paragraph), not once per
+    // paragraph: that would index every title word twenty times over.
+    if let Some(title) = record.title.as_ref().filter(|_| record.paragraph == 0) {
         doc.add_text(f.title, title);
     }
     doc.add_text(f.path, &record.path);
@@ -35,8 +74,21 @@ pub fn to_document(f: &Fields, record: &ParagraphRecord) -> TantivyDocument {
         doc.add_date(f.date, tantivy::DateTime::from_timestamp_secs(date.and_utc().timestamp()));
     }
     doc.add_facet(f.kind, Facet::from_path(["kind", record.kind.as_str()]));
+    add_speakers(&mut doc, f, &record.speakers);
+    add_entities(&mut doc, f, &record.entities);
+    if let Some(source) = &record.source {
+        doc.add_facet(f.source, Facet::from_path(["source", source.as_str()]));
+        doc.add_text(f.source_key, filter_key(source));
+    }
+    let quoted = record.attributions.iter().any(|a| a.speaker.is_some());
+    doc.add_u64(f.quoted, u64::from(quoted));
+    doc.add_text(f.record, serde_json::to_string(&stored(record)).unwrap_or_default());
+    doc
+}
+
+fn add_speakers(doc: &mut TantivyDocument, f: &Fields, speakers: &[Speaker]) {
     let mut parties = Vec::new();
-    for speaker in &record.speakers {
+    for speaker in speakers {
         doc.add_facet(f.speaker, Facet::from_path(["speaker", speaker.name.as_str()]));
         for key in name_keys(&speaker.name) {
             doc.add_text(f.speaker_key, key);
@@ -46,34 +98,132 @@ pub fn to_document(f: &Fields, record: &ParagraphRecord) -> TantivyDocument {
             doc.add_facet(f.party, Facet::from_path(["party", party.code()]));
         }
     }
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    for entity in &record.entities {
-        let kind = super::schema::entity_kind_path(entity.kind);
-        if seen.contains(&(kind, entity.name.as_str())) {
+}
+
+fn add_entities(doc: &mut TantivyDocument, f: &Fields, entities: &[Entity]) {
+    let mut seen: Vec<(EntityKind, &str)> = Vec::new();
+    for entity in entities {
+        if seen.contains(&(entity.kind, entity.name.as_str())) {
             continue;
         }
-        seen.push((kind, entity.name.as_str()));
-        doc.add_facet(f.entity, Facet::from_path(["entity", kind, entity.name.as_str()]));
+        seen.push((entity.kind, entity.name.as_str()));
+        doc.add_facet(f.entity, Facet::from_path(["entity", entity_kind_path(entity.kind), entity.name.as_str()]));
         for key in name_keys(&entity.name) {
             doc.add_text(f.entity_key, key);
         }
     }
-    if let Some(source) = &record.source {
-        doc.add_facet(f.source, Facet::from_path(["source", source.as_str()]));
-        doc.add_text(f.source_key, super::schema::filter_key(source));
+}
+
+fn stored(record: &ParagraphRecord) -> Stored {
+    let start = record.start;
+    let attributions = record
+        .attributions
+        .iter()
+        .map(|a| {
+            let speaker = a.speaker.as_ref().and_then(|name| record.speakers.iter().position(|s| &s.name == name));
+            StoredAttribution(
+                relative(a.content, start),
+                a.source.map(|s| relative(s, start)),
+                a.cue.map(|c| relative(c, start)),
+                speaker,
+                a.direct,
+                a.rule.clone(),
+            )
+        })
+        .collect();
+    let entities = record
+        .entities
+        .iter()
+        .map(|e| StoredEntity(relative(e.span, start), e.kind, (e.name != e.text).then(|| e.name.clone())))
+        .collect();
+    Stored {
+        title: record.title.clone(),
+        date: record.date,
+        source: record.source.clone(),
+        section: record.section.clone(),
+        start,
+        speakers: record.speakers.clone(),
+        attributions,
+        entities,
     }
-    let quoted = record.attributions.iter().any(|a| a.speaker.is_some());
-    doc.add_u64(f.quoted, u64::from(quoted));
-    let stored = Stored {
-        date: &record.date,
-        source: &record.source,
-        section: &record.section,
-        start: record.start,
-        end: record.end,
-        speakers: &record.speakers,
-        attributions: &record.attributions,
-        entities: &record.entities,
-    };
-    doc.add_text(f.record, serde_json::to_string(&stored).unwrap_or_default());
-    doc
+}
+
+/// Reads back the record a document was built from.
+pub fn read_record(f: &Fields, doc: &TantivyDocument) -> ParagraphRecord {
+    let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+    let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+    let stored: Stored = text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+    let text = text_of(f.text).unwrap_or_default();
+    let start = stored.start;
+    let kind = doc
+        .get_first(f.kind)
+        .and_then(|v| v.as_facet())
+        .and_then(|facet| facet.rsplit('/').next().and_then(ParagraphKind::parse))
+        .unwrap_or(ParagraphKind::Body);
+    let speakers = stored.speakers;
+    let attributions = stored
+        .attributions
+        .into_iter()
+        .map(|StoredAttribution(content, source, cue, speaker, direct, rule)| {
+            let speaker = speaker.and_then(|i| speakers.get(i));
+            Attribution {
+                content: absolute(content, start),
+                source: source.map(|s| absolute(s, start)),
+                cue: cue.map(|c| absolute(c, start)),
+                speaker: speaker.map(|s| s.name.clone()),
+                party: speaker.and_then(|s| s.party),
+                direct,
+                rule,
+            }
+        })
+        .collect();
+    let entities = stored
+        .entities
+        .into_iter()
+        .map(|StoredEntity(span, kind, name)| {
+            let written = text.get(span.0 as usize..span.1 as usize).unwrap_or_default().to_owned();
+            Entity { name: name.unwrap_or_else(|| written.clone()), text: written, kind, span: absolute(span, start) }
+        })
+        .collect();
+    ParagraphRecord {
+        path: text_of(f.path).unwrap_or_default(),
+        article: u64_of(f.article),
+        title: stored.title,
+        date: stored.date,
+        source: stored.source,
+        paragraph: u64_of(f.paragraph),
+        kind,
+        section: stored.section,
+        start,
+        end: start + text.len(),
+        text,
+        speakers,
+        attributions,
+        entities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::Annotator;
+    use crate::corpus::Article;
+
+    #[test]
+    fn records_round_trip_through_documents() {
+        let fields = Fields::resolve(&super::super::schema::schema()).unwrap();
+        let body = "Intro line here.\n\n\u{201c}We will win,\u{201d} said Sen. Jane Roe, D-Ohio, in Columbus.";
+        let article = Article {
+            path: "a.txt".into(),
+            title: Some("T".into()),
+            body: body.into(),
+            date: chrono::NaiveDate::from_ymd_opt(2017, 2, 28),
+            source: Some("Daily".into()),
+            ..Article::default()
+        };
+        for record in Annotator::builtin().annotate(&article) {
+            let back = read_record(&fields, &to_document(&fields, &record));
+            assert_eq!(back, record);
+        }
+    }
 }

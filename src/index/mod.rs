@@ -7,7 +7,7 @@ pub mod manifest;
 pub mod schema;
 mod writer;
 
-pub use document::to_document;
+pub use document::{read_record, to_document};
 pub use writer::{
     annotate_raw, build, open_index, read_raw_file, AnnotatedFile, IndexOptions, IndexSummary, Progress, SilentProgress,
 };

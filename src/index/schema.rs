@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with another
 /// version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tokenizer for searchable text: lowercasing, English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -17,7 +17,7 @@ pub const TEXT_TOKENIZER: &str = "en_stem";
 pub mod names {
     /// Paragraph text (searched, stored for snippets).
     pub const TEXT: &str = "text";
-    /// Article title (searched, stored).
+    /// Article title (searched, on each article's first paragraph).
     pub const TITLE: &str = "title";
     /// The file the article came from (exact, stored; deletes go by it).
     pub const PATH: &str = "path";
@@ -118,12 +118,13 @@ pub struct Fields {
 /// Builds the schema.
 pub fn schema() -> Schema {
     let mut b = Schema::builder();
-    let searchable = TextOptions::default().set_stored().set_indexing_options(
+    let searchable = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(TEXT_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    b.add_text_field(names::TEXT, searchable.clone());
+    b.add_text_field(names::TEXT, searchable.clone().set_stored());
+    // Titles are shown from the stored record; the field is for `title:` queries only.
     b.add_text_field(names::TITLE, searchable);
     b.add_text_field(names::PATH, STRING | STORED);
     b.add_text_field(names::ARTICLE_KEY, STRING);

@@ -5,6 +5,7 @@
 //! documents are read for the hits of the page shown, never for the whole result set.
 
 mod browse;
+mod facets;
 mod request;
 mod response;
 
@@ -15,14 +16,14 @@ pub use response::{FacetCounts, Hit, Response};
 use std::ops::Bound;
 use std::path::Path;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::index::open_index;
-use crate::index::schema::{entity_kind_path, filter_key, Fields};
+use crate::index::schema::{entity_kind_path, filter_key, names, Fields};
+use crate::index::{open_index, read_record};
 use crate::tagger::EntityKind;
 use crate::{Error, Result};
 
@@ -67,10 +68,10 @@ impl Searchable {
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let facets = (
-            facet_collector(&self.fields, "speaker"),
-            facet_collector(&self.fields, "party"),
-            facet_collector(&self.fields, "entity"),
-            facet_collector(&self.fields, "source"),
+            top_facets(names::SPEAKER, FACET_LIMIT),
+            top_facets(names::PARTY, FACET_LIMIT),
+            top_facets(names::ENTITY, FACET_LIMIT),
+            top_facets(names::SOURCE, FACET_LIMIT),
         );
         let (top_docs, total, (speakers, parties, entities, sources)) =
             searcher.search(&query, &(top, Count, facets))?;
@@ -84,10 +85,10 @@ impl Searchable {
             .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
             .collect::<Result<Vec<Hit>>>()?;
         let facets = FacetCounts {
-            speaker: top_values(&speakers, "/speaker", FACET_LIMIT),
-            party: top_values(&parties, "/party", FACET_LIMIT),
-            entity: entity_values(&entities, FACET_LIMIT),
-            source: top_values(&sources, "/source", FACET_LIMIT),
+            speaker: speakers,
+            party: parties,
+            entity: merge_entities(entities, FACET_LIMIT),
+            source: sources,
         };
         Ok(Response { query: request.query.clone(), total: total as u64, hits, facets })
     }
@@ -142,38 +143,28 @@ impl Searchable {
 
     fn hit(&self, searcher: &Searcher, snippets: &SnippetGenerator, score: f32, address: DocAddress) -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let f = &self.fields;
-        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
-        let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let stored: response::StoredRecord =
-            text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+        let record = read_record(&self.fields, &doc);
         let snippet = snippets.snippet_from_doc(&doc);
-        let text = text_of(f.text).unwrap_or_default();
         let offset = snippet.fragment_range().start;
         let matched: Vec<[usize; 2]> =
             snippet.highlighted().iter().map(|r| [offset + r.start, offset + r.end]).collect();
-        let (snippet_text, highlights) = window(&text, &matched, SNIPPET_CHARS);
-        let kind = doc
-            .get_first(f.kind)
-            .and_then(|v| v.as_facet())
-            .and_then(|facet| facet.rsplit('/').next().and_then(crate::clean::ParagraphKind::parse))
-            .unwrap_or(crate::clean::ParagraphKind::Body);
+        let (snippet, highlights) = window(&record.text, &matched, SNIPPET_CHARS);
         Ok(Hit {
             score,
-            path: text_of(f.path).unwrap_or_default(),
-            article: u64_of(f.article) as usize,
-            title: text_of(f.title),
-            date: stored.date,
-            source: stored.source,
-            paragraph: u64_of(f.paragraph) as usize,
-            kind,
-            section: stored.section,
-            text,
-            snippet: snippet_text,
+            path: record.path,
+            article: record.article,
+            title: record.title,
+            date: record.date,
+            source: record.source,
+            paragraph: record.paragraph,
+            kind: record.kind,
+            section: record.section,
+            text: record.text,
+            snippet,
             highlights,
-            speakers: stored.speakers,
-            attributions: stored.attributions,
-            entities: stored.entities,
+            speakers: record.speakers,
+            attributions: record.attributions,
+            entities: record.entities,
         })
     }
 }
@@ -227,36 +218,25 @@ fn any_of(terms: Vec<Term>) -> Option<(Occur, Box<dyn Query>)> {
     Some((Occur::Must, Box::new(BooleanQuery::new(clauses))))
 }
 
-fn facet_collector(_fields: &Fields, name: &str) -> FacetCollector {
-    let mut c = FacetCollector::for_field(name);
-    if name == "entity" {
-        for kind in EntityKind::ALL {
-            c.add_facet(Facet::from_path(["entity", entity_kind_path(kind)]));
-        }
+/// The facet counter for `field`: children of its root (of each kind's root for
+/// entities).
+fn top_facets(field: &str, limit: usize) -> facets::TopFacets {
+    let roots: Vec<String> = if field == names::ENTITY {
+        EntityKind::ALL.iter().map(|k| Facet::from_path([names::ENTITY, entity_kind_path(*k)]).to_string()).collect()
     } else {
-        c.add_facet(Facet::from_path([name]));
-    }
-    c
+        vec![Facet::from_path([field]).to_string()]
+    };
+    facets::TopFacets::new(field, &roots, limit)
 }
 
-fn top_values(counts: &tantivy::collector::FacetCounts, root: &str, k: usize) -> Vec<(String, u64)> {
-    counts.top_k(root, k).into_iter().filter_map(|(facet, n)| facet_leaf(facet).map(|l| (l, n))).collect()
-}
-
-/// Entity counts over all kinds, highest first, ties by name.
-fn entity_values(counts: &tantivy::collector::FacetCounts, k: usize) -> Vec<(String, u64)> {
-    let mut all: Vec<(String, u64)> = EntityKind::ALL
-        .iter()
-        .flat_map(|kind| top_values(counts, &format!("/entity/{}", entity_kind_path(*kind)), k))
-        .collect();
+/// Entity counts come over all kinds; the same name under two kinds is listed once, with
+/// its larger count.
+fn merge_entities(mut all: Vec<(String, u64)>, limit: usize) -> Vec<(String, u64)> {
     all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    all.dedup_by(|a, b| a.0 == b.0);
-    all.truncate(k);
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|(name, _)| seen.insert(name.clone()));
+    all.truncate(limit);
     all
-}
-
-fn facet_leaf(facet: &Facet) -> Option<String> {
-    facet.to_path().last().map(|s| s.to_string())
 }
 
 /// What an index holds.
@@ -291,10 +271,10 @@ impl Searchable {
         let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
         let quoted = searcher.search(&quoted_query, &Count)?;
         let collectors = (
-            facet_collector(&self.fields, "kind"),
-            facet_collector(&self.fields, "speaker"),
-            facet_collector(&self.fields, "party"),
-            facet_collector(&self.fields, "source"),
+            top_facets(names::KIND, 4),
+            top_facets(names::SPEAKER, FACET_LIMIT),
+            top_facets(names::PARTY, FACET_LIMIT),
+            top_facets(names::SOURCE, FACET_LIMIT),
         );
         let (kinds, speakers, parties, sources) = searcher.search(&AllQuery, &collectors)?;
         Ok(Stats {
@@ -303,10 +283,10 @@ impl Searchable {
             paragraphs: searcher.num_docs(),
             quoted_paragraphs: quoted as u64,
             size_bytes: dir_size(dir),
-            kinds: top_values(&kinds, "/kind", 4),
-            speakers: top_values(&speakers, "/speaker", FACET_LIMIT),
-            parties: top_values(&parties, "/party", FACET_LIMIT),
-            sources: top_values(&sources, "/source", FACET_LIMIT),
+            kinds,
+            speakers,
+            parties,
+            sources,
         })
     }
 }

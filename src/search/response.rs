@@ -51,7 +51,7 @@ pub struct Hit {
     pub speakers: Vec<Speaker>,
     /// The paragraph's attributions (offsets into the article body).
     #[serde(default)]
-    pub attributions: Vec<crate::annotate::Attribution>,
+    pub attributions: Vec<Attribution>,
     /// Entities mentioned.
     pub entities: Vec<Entity>,
 }
@@ -67,18 +67,4 @@ pub struct FacetCounts {
     pub entity: Vec<(String, u64)>,
     /// Sources.
     pub source: Vec<(String, u64)>,
-}
-
-/// The stored part of an indexed paragraph, read back for display.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct StoredRecord {
-    pub date: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub section: Option<String>,
-    #[serde(default)]
-    pub speakers: Vec<Speaker>,
-    #[serde(default)]
-    pub attributions: Vec<Attribution>,
-    #[serde(default)]
-    pub entities: Vec<Entity>,
 }
