@@ -11,8 +11,8 @@ mod walk;
 
 pub use date::parse_date;
 pub use fields::{FieldMap, FieldRole};
-pub use read::{read_bytes, read_file, read_raw, FileArticles, Format};
-pub use walk::{walk, CorpusFile, Walk};
+pub use read::{read_bytes, read_file, read_raw, FileArticles, Format, MAX_ARTICLE_BYTES};
+pub use walk::{path_label, walk, CorpusFile, Walk};
 
 use chrono::NaiveDate;
 use serde::Serialize;
