@@ -342,7 +342,7 @@ fn push_json_article(
     // as in text files.
     let texts = [&mut title, &mut source, &mut url].into_iter().flatten().chain(&mut authors);
     // Every field is blanked, so this counts rather than stopping at the first.
-    let blanked = texts.chain(std::iter::once(&mut body)).filter(|t| blank_controls(t).is_some()).count();
+    let blanked = texts.chain(std::iter::once(&mut body)).map(|t| blank_controls(t).is_some()).filter(|&b| b).count();
     if blanked > 0 {
         out.warnings.push(Error::parse(
             path,
