@@ -9,6 +9,7 @@
 //! whose source span is that speaker's mention there.
 
 mod attribution;
+pub mod bench;
 mod entities;
 pub mod lexicon;
 mod party;
