@@ -19,6 +19,7 @@ use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocume
 
 use super::{Request, Searchable};
 use crate::annotate::ParagraphRecord;
+use crate::clean::ParagraphKind;
 use crate::index::read_record;
 use crate::index::schema::{entity_kind_path, names as field_names};
 use crate::roster::Party;
@@ -188,12 +189,24 @@ impl Searchable {
         let searcher = self.searcher();
         let f = &self.fields;
         let key = Term::from_field_text(f.article_key, &crate::corpus::article_key(path, position));
-        let addresses = searcher.search(&TermQuery::new(key, IndexRecordOption::Basic), &DocSetCollector)?;
+        let article_query = TermQuery::new(key, IndexRecordOption::Basic);
+        let addresses = searcher.search(&article_query, &DocSetCollector)?;
+        // The kind facet is indexed but not stored: ask the index which paragraphs have each kind.
+        let mut kinds = HashMap::new();
+        for kind in ParagraphKind::ALL {
+            let kind_term = Term::from_facet(f.kind, &Facet::from_path([field_names::KIND, kind.as_str()]));
+            let query = BooleanQuery::intersection(vec![
+                Box::new(article_query.clone()),
+                Box::new(TermQuery::new(kind_term, IndexRecordOption::Basic)),
+            ]);
+            kinds.extend(searcher.search(&query, &DocSetCollector)?.into_iter().map(|address| (address, kind)));
+        }
         let mut paragraphs = Vec::with_capacity(addresses.len());
         let mut title = None;
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let record = read_record(f, &doc);
+            let mut record = read_record(f, &doc);
+            record.kind = kinds.get(&address).copied().unwrap_or(record.kind);
             title = title.or_else(|| record.title.clone());
             paragraphs.push(record);
         }
