@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::features::{aggregate_contexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER};
+use super::features::{
+    aggregate_contexts, AggregatedContexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER,
+};
 use super::gazetteer::Gazetteer;
 use super::wordclass::WordClasses;
 
@@ -59,6 +61,13 @@ pub(crate) fn allowed_after(prev: u8, last: bool) -> u32 {
             m
         }
     }
+}
+
+/// True when an entity open at token `i` of a sentence must end there: at the last
+/// token, or before a token no entity continues into.
+#[inline]
+pub(crate) fn closes_here(info: &[TokenInfo], i: usize) -> bool {
+    info.get(i + 1).is_none_or(|next| !next.can_continue_entity())
 }
 
 /// The best allowed label (lowest index on ties, so decoding is deterministic).
@@ -337,7 +346,7 @@ pub(crate) struct PreparedDoc<'a> {
     pub sentences: Vec<std::ops::Range<usize>>,
     pub all_caps: Vec<bool>,
     /// Per token, the aggregated contexts of its other occurrences.
-    pub contexts: Vec<Vec<u64>>,
+    pub contexts: AggregatedContexts,
 }
 
 impl<'a> PreparedDoc<'a> {
@@ -384,7 +393,8 @@ impl<'a> PreparedDoc<'a> {
             gaz: &self.gaz[r.clone()],
             doc: doc.map(|d| &d[r.clone()]),
             all_caps: self.all_caps[k],
-            contexts: &self.contexts[r],
+            contexts: &self.contexts.ranges[r],
+            context_hashes: &self.contexts.hashes,
         }
     }
 }
@@ -399,7 +409,7 @@ pub(crate) fn decode_sentence(view: &SentenceView<'_>, scorer: &impl Scorer, lab
         let l = if !open && !view.info[i].is_candidate() {
             0
         } else {
-            let allowed = allowed_after(prev, i + 1 == n);
+            let allowed = allowed_after(prev, closes_here(view.info, i));
             if allowed.count_ones() == 1 {
                 allowed.trailing_zeros() as u8
             } else {

@@ -18,8 +18,8 @@ use super::conll::{chunks, Document};
 use super::features::DocFacts;
 use super::gazetteer::{legislator_names, lexicon_entries, Gazetteer};
 use super::model::{
-    self, allowed_after, best_label, decode_sentence, doc_facts, label, quantize, split_label, Model, PreparedDoc,
-    Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
+    self, allowed_after, best_label, closes_here, decode_sentence, doc_facts, label, quantize, split_label, Model,
+    PreparedDoc, Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
 };
 use super::wordclass::{read_article_bodies, WordClasses};
 use super::IdMap;
@@ -239,7 +239,7 @@ fn train_epoch(p: &mut Perceptron, docs: &[TrainDoc<'_>], store: &FeatureStore, 
                 let pred = if !open && !doc.prep.info[i].is_candidate() {
                     0
                 } else {
-                    let allowed = allowed_after(prev, i + 1 == r.end);
+                    let allowed = allowed_after(prev, closes_here(&doc.prep.info[r.clone()], i - r.start));
                     if allowed.count_ones() == 1 {
                         allowed.trailing_zeros() as u8
                     } else {
