@@ -367,7 +367,8 @@ impl Score {
 /// annotator's `.ann` file), `kind` (`pronoun`, `surname` or `description`), `source`
 /// (the gold source text, checked against the `.ann` file so a row cannot drift),
 /// `speaker` (the canonical person; alternatives separated by `|`), `party` (`D`, `R`,
-/// `I`... when the article or the roster states it, else `-`).
+/// `I`... when the article or the roster states it, else `-`; `D/I` when either is
+/// right).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpeakerGold {
     /// PolNeAR article name.
@@ -380,8 +381,8 @@ pub struct SpeakerGold {
     pub source: String,
     /// Accepted canonical names.
     pub speakers: Vec<String>,
-    /// The party, when stated.
-    pub party: Option<Party>,
+    /// The accepted parties; empty when no party is stated.
+    pub parties: Vec<Party>,
 }
 
 /// Reads a hand-checked speaker file (format in [`SpeakerGold`]).
@@ -405,9 +406,12 @@ pub fn parse_speaker_gold(text: &str, path: &Path) -> Result<Vec<SpeakerGold>> {
         if !matches!(kind, "pronoun" | "surname" | "description") {
             return Err(bad(format!("unknown kind `{kind}`")));
         }
-        let party = match party {
-            "-" | "" => None,
-            code => Some(Party::parse(code).ok_or_else(|| bad(format!("unknown party `{code}`")))?),
+        let parties = match party {
+            "-" | "" => Vec::new(),
+            codes => codes
+                .split('/')
+                .map(|code| Party::parse(code).ok_or_else(|| bad(format!("unknown party `{code}`"))))
+                .collect::<Result<_>>()?,
         };
         rows.push(SpeakerGold {
             article: article.to_owned(),
@@ -415,7 +419,7 @@ pub fn parse_speaker_gold(text: &str, path: &Path) -> Result<Vec<SpeakerGold>> {
             kind: kind.to_owned(),
             source: source.to_owned(),
             speakers: speaker.split('|').map(|s| s.trim().to_owned()).collect(),
-            party,
+            parties,
         });
     }
     Ok(rows)
@@ -480,9 +484,9 @@ pub fn score_speakers(
             let Some(p) = best else { continue };
             counts.found += 1;
             counts.speaker_right += usize::from(row.speakers.iter().any(|s| same_name(s, &p.speaker)));
-            if let Some(party) = row.party {
+            if !row.parties.is_empty() {
                 counts.party_rows += 1;
-                counts.party_right += usize::from(p.party == Some(party));
+                counts.party_right += usize::from(p.party.is_some_and(|party| row.parties.contains(&party)));
             }
         }
         if let Some(p) = best.filter(|p| !row.speakers.iter().any(|s| same_name(s, &p.speaker))) {
@@ -780,11 +784,12 @@ mod tests {
     #[test]
     fn speaker_rows_parse_and_score() {
         let rows = parse_speaker_gold(
-            "# comment\nx\tE2\tdescription\tCritics\tCritics|The critics\t-\nx\tE1\tsurname\tAnn Lee\tAnn Lee\tD\n",
+            "# comment\nx\tE2\tdescription\tCritics\tCritics|The critics\t-\nx\tE1\tsurname\tAnn Lee\tAnn Lee\tD/I\n",
             Path::new("s.tsv"),
         )
         .unwrap();
         assert_eq!(rows[0].speakers, ["Critics", "The critics"]);
+        assert_eq!(rows[1].parties, [Party::Democrat, Party::Independent]);
         let records = [record(vec![
             attribution("We will win,", Some("Ann Lee"), Some("ann lee"), true),
             attribution("the plan would fail", Some("Critics"), Some("Critics"), false),

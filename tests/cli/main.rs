@@ -1,6 +1,7 @@
 //! CLI tests: the `newsdex` binary run on small corpora written by each test, and on the
 //! seed article in `corpus/`.
 
+mod attribution;
 mod serve;
 mod util;
 
