@@ -145,19 +145,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         100.0 * changed.seconds / full.seconds
     )?;
 
-    let index = Searchable::open(&work.join("newsdex"))?;
+    let latencies = print_latencies(&mut out, &work.join("newsdex"), args.runs)?;
+    compare_fts5(&mut out, &corpus, work, &latencies)?;
+    compare_ripgrep(&mut out, &corpus, &latencies)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// Index directory.
+    #[arg(long, default_value_os_t = super::default_index_dir())]
+    index: PathBuf,
+    /// Runs per query.
+    #[arg(long, default_value_t = 51)]
+    runs: usize,
+}
+
+/// `newsdex bench query`: the latency table alone, on an existing index.
+pub fn run_queries(args: QueryArgs) -> anyhow::Result<ExitCode> {
+    print_latencies(&mut std::io::stdout().lock(), &args.index, args.runs)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the query set on the index at `dir` and prints p50/p95 per query.
+fn print_latencies(out: &mut impl Write, dir: &Path, runs: usize) -> anyhow::Result<Vec<Latency>> {
+    let index = Searchable::open(dir)?;
     let latencies: Vec<Latency> = bench::query_set()
         .iter()
-        .map(|(label, request)| bench::latency(&index, label, request, args.runs))
+        .map(|(label, request)| bench::latency(&index, label, request, runs))
         .collect::<newsdex::Result<_>>()?;
-    writeln!(out, "\nquery latency, top 10 + count + facet counts, {} runs each (in process)", args.runs)?;
+    writeln!(out, "\nquery latency, top 10 + count + facet counts, {runs} runs each (in process)")?;
     writeln!(out, "{:<40} {:>8} {:>8} {:>8}", "query", "total", "p50 ms", "p95 ms")?;
     for l in &latencies {
         writeln!(out, "{:<40} {:>8} {:>8.2} {:>8.2}", l.label, l.total, l.p50_ms, l.p95_ms)?;
     }
-    compare_fts5(&mut out, &corpus, work, &latencies)?;
-    compare_ripgrep(&mut out, &corpus, &latencies)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(latencies)
 }
 
 /// Rewrites every hundredth file with one more paragraph, as an edited article would be.

@@ -38,6 +38,7 @@ pub struct Searchable {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    facet_names: std::sync::Arc<facets::FacetNames>,
 }
 
 impl Searchable {
@@ -45,7 +46,7 @@ impl Searchable {
     pub fn open(dir: &Path) -> Result<Searchable> {
         let (index, fields) = open_index(dir)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        Ok(Searchable { index, reader, fields })
+        Ok(Searchable { index, reader, fields, facet_names: Default::default() })
     }
 
     /// The current searcher (sees the latest commit).
@@ -62,16 +63,18 @@ impl Searchable {
     pub fn search(&self, request: &Request) -> Result<Response> {
         request.validate()?;
         let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        self.facet_names.retain(&live);
         let text_query = self.text_query(&request.query)?;
         let query = BooleanQuery::new(
             std::iter::once((Occur::Must, text_query.box_clone())).chain(self.filters(request)?).collect(),
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let facets = (
-            top_facets(names::SPEAKER, FACET_LIMIT),
-            top_facets(names::PARTY, FACET_LIMIT),
-            top_facets(names::ENTITY, FACET_LIMIT),
-            top_facets(names::SOURCE, FACET_LIMIT),
+            top_facets(&self.facet_names, names::SPEAKER, FACET_LIMIT),
+            top_facets(&self.facet_names, names::PARTY, FACET_LIMIT),
+            top_facets(&self.facet_names, names::ENTITY, FACET_LIMIT),
+            top_facets(&self.facet_names, names::SOURCE, FACET_LIMIT),
         );
         let (top_docs, total, (speakers, parties, entities, sources)) =
             searcher.search(&query, &(top, Count, facets))?;
@@ -220,13 +223,13 @@ fn any_of(terms: Vec<Term>) -> Option<(Occur, Box<dyn Query>)> {
 
 /// The facet counter for `field`: children of its root (of each kind's root for
 /// entities).
-fn top_facets(field: &str, limit: usize) -> facets::TopFacets {
+fn top_facets(names_cache: &std::sync::Arc<facets::FacetNames>, field: &str, limit: usize) -> facets::TopFacets {
     let roots: Vec<String> = if field == names::ENTITY {
         EntityKind::ALL.iter().map(|k| Facet::from_path([names::ENTITY, entity_kind_path(*k)]).to_string()).collect()
     } else {
         vec![Facet::from_path([field]).to_string()]
     };
-    facets::TopFacets::new(field, &roots, limit)
+    facets::TopFacets::new(field, &roots, limit, std::sync::Arc::clone(names_cache))
 }
 
 /// Entity counts come over all kinds; the same name under two kinds is listed once, with
@@ -271,10 +274,10 @@ impl Searchable {
         let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
         let quoted = searcher.search(&quoted_query, &Count)?;
         let collectors = (
-            top_facets(names::KIND, 4),
-            top_facets(names::SPEAKER, FACET_LIMIT),
-            top_facets(names::PARTY, FACET_LIMIT),
-            top_facets(names::SOURCE, FACET_LIMIT),
+            top_facets(&self.facet_names, names::KIND, 4),
+            top_facets(&self.facet_names, names::SPEAKER, FACET_LIMIT),
+            top_facets(&self.facet_names, names::PARTY, FACET_LIMIT),
+            top_facets(&self.facet_names, names::SOURCE, FACET_LIMIT),
         );
         let (kinds, speakers, parties, sources) = searcher.search(&AllQuery, &collectors)?;
         Ok(Stats {
