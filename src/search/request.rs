@@ -10,6 +10,11 @@ use crate::{Error, Result};
 /// Most hits one page may ask for.
 pub const MAX_LIMIT: usize = 1000;
 
+/// Deepest parenthesis nesting a query may have. tantivy's query parser recurses once per
+/// level, so ten thousand `(` overflowed the stack and aborted the process (or a server
+/// thread) instead of failing the request.
+pub const MAX_QUERY_NESTING: usize = 100;
+
 /// What to search for. Repeated values of one filter are OR-ed; different filters are
 /// AND-ed.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +78,13 @@ impl Request {
 
     /// Checks the request before it runs.
     pub fn validate(&self) -> Result<()> {
+        let nesting = query_nesting(&self.query);
+        if nesting > MAX_QUERY_NESTING {
+            return Err(invalid(
+                "query",
+                format!("parentheses nest {nesting} deep, over the limit of {MAX_QUERY_NESTING}"),
+            ));
+        }
         if self.limit > MAX_LIMIT {
             return Err(invalid("limit", format!("{} is over the maximum of {MAX_LIMIT}", self.limit)));
         }
@@ -90,6 +102,26 @@ impl Request {
 
 fn invalid(what: &str, message: String) -> Error {
     Error::InvalidRequest { what: what.to_owned(), message }
+}
+
+/// The deepest nesting of parentheses in `query`, counting every `(` outside a quoted
+/// phrase and not escaped with `\` (unbalanced ones too: the parser recurses on them).
+fn query_nesting(query: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted, mut escaped) = (0usize, 0, false, false);
+    for c in query.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// A party as typed in a filter.
@@ -117,6 +149,20 @@ mod tests {
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let r = Request { since: d("2018-01-01"), until: d("2017-01-01"), ..Request::new("x") };
         assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn deep_parentheses_are_an_error_not_a_stack_overflow() {
+        // Input: 10,000 `(` (with or without a term and closing marks) crashed the parser.
+        for query in
+            ["(".repeat(10_000), format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000)), "(x ".repeat(10_000)]
+        {
+            let err = Request::new(query).validate().unwrap_err().to_string();
+            assert!(err.contains("invalid query: parentheses nest 10000 deep"), "{err}");
+        }
+        let fine = format!("{}x{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
+        assert!(Request::new(fine).validate().is_ok());
+        assert_eq!(query_nesting(r#"a "((((" \( (b (c)) d"#), 2);
     }
 
     #[test]
