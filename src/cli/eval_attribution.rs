@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let annotator = Annotator::new(super::output::roster(args.roster.as_deref())?, Tagger::builtin());
     let (report, split) = attribution::evaluate(&args.dir, &annotator, args.speakers.as_deref())
         .with_context(|| format!("evaluating {}", args.dir.display()))?;
-    for w in &split.warnings {
+    for w in split.warnings.iter().chain(&split.failed) {
         eprintln!("newsdex: warning: {w}");
     }
     if let Some(path) = &args.output {
@@ -57,5 +57,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("miss  {article} {relation}  {source:?}  expected {expected:?}  got {got:?}");
         }
     }
-    Ok(if split.warnings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    // Only a file that could not be read at all fails the run, as with `annotate`.
+    Ok(if split.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

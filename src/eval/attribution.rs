@@ -538,8 +538,10 @@ pub struct AnnotatedSplit {
     pub articles: Vec<(GoldArticle, Vec<Predicted>)>,
     /// The `annotate --json` records of each article, offsets into the file.
     pub records: Vec<Vec<ParagraphRecord>>,
-    /// Files that could not be read, as warnings.
+    /// Recoverable problems met while reading (the article was still annotated).
     pub warnings: Vec<Error>,
+    /// Files that could not be read at all (scored as articles without predictions).
+    pub failed: Vec<Error>,
 }
 
 /// Loads the split at `dir` and annotates each `text/<name>.txt` through the same path as
@@ -547,8 +549,12 @@ pub struct AnnotatedSplit {
 /// shifted to be offsets into the file when the reader stripped a byte-order mark.
 pub fn annotate_split(dir: &Path, annotator: &Annotator) -> Result<AnnotatedSplit> {
     let gold = load_split(dir)?;
-    let mut out =
-        AnnotatedSplit { articles: Vec::with_capacity(gold.len()), records: Vec::new(), warnings: Vec::new() };
+    let mut out = AnnotatedSplit {
+        articles: Vec::with_capacity(gold.len()),
+        records: Vec::new(),
+        warnings: Vec::new(),
+        failed: Vec::new(),
+    };
     let fields = FieldMap::default();
     for article in gold {
         let path = dir.join("text").join(format!("{}.txt", article.name));
@@ -561,7 +567,7 @@ pub fn annotate_split(dir: &Path, annotator: &Annotator) -> Result<AnnotatedSpli
                     records.extend(annotator.annotate(a));
                 }
             }
-            Err(e) => out.warnings.push(e),
+            Err(e) => out.failed.push(e),
         }
         let shift = if article.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
         if shift > 0 {
