@@ -2,6 +2,7 @@
 //! builds a plain request, calls the library and prints the result.
 
 mod annotate;
+mod bench_annotate;
 mod bench_index;
 mod bench_tagger;
 mod eval_attribution;
@@ -61,6 +62,8 @@ enum EvalCommand {
 enum BenchCommand {
     /// Entity tagger throughput on AllSides text.
     Tagger(bench_tagger::Args),
+    /// Annotation throughput (paragraphs/s on one core) on AllSides text.
+    Annotate(bench_annotate::Args),
     /// Indexing against the bare tantivy loop, re-indexing, query latency, FTS5, ripgrep.
     Index(bench_index::Args),
     /// Query latency on an existing index.
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
         Command::Eval(EvalCommand::Attribution(args)) => eval_attribution::run(args),
         Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),
+        Command::Bench(BenchCommand::Annotate(args)) => bench_annotate::run(args),
         Command::Bench(BenchCommand::Index(args)) => bench_index::run(args),
         Command::Bench(BenchCommand::Query(args)) => bench_index::run_queries(args),
         Command::Bench(BenchCommand::BareLoop(args)) => bench_index::run_bare_loop(args),
