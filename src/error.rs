@@ -57,6 +57,14 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A search server (Typesense) could not be reached or refused a request.
+    #[error("search server {server}: {message}")]
+    Server {
+        /// The server (node URL) or collection at fault.
+        server: String,
+        /// What went wrong, with the server's own message when it sent one.
+        message: String,
+    },
     /// An error from tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

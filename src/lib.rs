@@ -14,6 +14,7 @@ pub mod corpus;
 mod error;
 pub mod eval;
 pub mod index;
+pub mod push;
 pub mod roster;
 pub mod search;
 pub mod serve;
