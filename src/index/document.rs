@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{Facet, Value};
 use tantivy::TantivyDocument;
 
-use super::schema::{entity_kind_path, filter_key, name_keys, Fields};
+use super::schema::{entity_kind_path, Fields};
 use crate::annotate::{Attribution, Entity, ParagraphRecord, Speaker};
 use crate::clean::ParagraphKind;
 use crate::corpus::article_key;
@@ -78,7 +78,6 @@ pub fn to_document(f: &Fields, record: &ParagraphRecord) -> TantivyDocument {
     add_entities(&mut doc, f, &record.entities);
     if let Some(source) = &record.source {
         doc.add_facet(f.source, Facet::from_path(["source", source.as_str()]));
-        doc.add_text(f.source_key, filter_key(source));
     }
     let quoted = record.attributions.iter().any(|a| a.speaker.is_some());
     doc.add_u64(f.quoted, u64::from(quoted));
@@ -90,9 +89,6 @@ fn add_speakers(doc: &mut TantivyDocument, f: &Fields, speakers: &[Speaker]) {
     let mut parties = Vec::new();
     for speaker in speakers {
         doc.add_facet(f.speaker, Facet::from_path(["speaker", speaker.name.as_str()]));
-        for key in name_keys(&speaker.name) {
-            doc.add_text(f.speaker_key, key);
-        }
         if let Some(party) = speaker.party.filter(|p| !parties.contains(p)) {
             parties.push(party);
             doc.add_facet(f.party, Facet::from_path(["party", party.code()]));
@@ -108,9 +104,6 @@ fn add_entities(doc: &mut TantivyDocument, f: &Fields, entities: &[Entity]) {
         }
         seen.push((entity.kind, entity.name.as_str()));
         doc.add_facet(f.entity, Facet::from_path(["entity", entity_kind_path(entity.kind), entity.name.as_str()]));
-        for key in name_keys(&entity.name) {
-            doc.add_text(f.entity_key, key);
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with another
 /// version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tokenizer for searchable text: lowercasing, English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -33,17 +33,18 @@ pub mod names {
     pub const KIND: &str = "kind";
     /// Facet: `/speaker/<name>`.
     pub const SPEAKER: &str = "speaker";
-    /// Lowercase speaker names and name parts, for `--speaker`.
+    /// Lowercase speaker names and name parts (a field of the Typesense mirror; the
+    /// tantivy index filters on speaker facets instead).
     pub const SPEAKER_KEY: &str = "speaker_key";
     /// Facet: `/party/<code>`.
     pub const PARTY: &str = "party";
     /// Facet: `/entity/<kind>/<name>`.
     pub const ENTITY: &str = "entity";
-    /// Lowercase entity names and name parts, for `--entity`.
+    /// Lowercase entity names and name parts (Typesense mirror only).
     pub const ENTITY_KEY: &str = "entity_key";
     /// Facet: `/source/<outlet>`.
     pub const SOURCE: &str = "source";
-    /// Lowercase outlet name, for `--source`.
+    /// Lowercase outlet name (Typesense mirror only).
     pub const SOURCE_KEY: &str = "source_key";
     /// 1 when someone speaks in the paragraph.
     pub const QUOTED: &str = "quoted";
@@ -97,18 +98,12 @@ pub struct Fields {
     pub kind: Field,
     /// See [`names::SPEAKER`].
     pub speaker: Field,
-    /// See [`names::SPEAKER_KEY`].
-    pub speaker_key: Field,
     /// See [`names::PARTY`].
     pub party: Field,
     /// See [`names::ENTITY`].
     pub entity: Field,
-    /// See [`names::ENTITY_KEY`].
-    pub entity_key: Field,
     /// See [`names::SOURCE`].
     pub source: Field,
-    /// See [`names::SOURCE_KEY`].
-    pub source_key: Field,
     /// See [`names::QUOTED`].
     pub quoted: Field,
     /// See [`names::RECORD`].
@@ -134,9 +129,6 @@ pub fn schema() -> Schema {
     for facet in [names::KIND, names::SPEAKER, names::PARTY, names::ENTITY, names::SOURCE] {
         b.add_facet_field(facet, FacetOptions::default());
     }
-    for key in [names::SPEAKER_KEY, names::ENTITY_KEY, names::SOURCE_KEY] {
-        b.add_text_field(key, STRING);
-    }
     b.add_u64_field(names::QUOTED, INDEXED | FAST);
     b.add_text_field(names::RECORD, STORED);
     b.build()
@@ -157,12 +149,9 @@ impl Fields {
             date: f(names::DATE)?,
             kind: f(names::KIND)?,
             speaker: f(names::SPEAKER)?,
-            speaker_key: f(names::SPEAKER_KEY)?,
             party: f(names::PARTY)?,
             entity: f(names::ENTITY)?,
-            entity_key: f(names::ENTITY_KEY)?,
             source: f(names::SOURCE)?,
-            source_key: f(names::SOURCE_KEY)?,
             quoted: f(names::QUOTED)?,
             record: f(names::RECORD)?,
         })

@@ -53,6 +53,34 @@ impl FacetNames {
         Ok(names)
     }
 
+    /// The facets of `field` in any segment of `searcher` whose leaf name matches one of
+    /// `wanted` (already normalised with `filter_key`): the whole name or any of its
+    /// words, ignoring case. Filters on names are OR-ed facet terms found this way, so the
+    /// index needs no extra token field per name.
+    pub fn matching(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: &str,
+        wanted: &[String],
+    ) -> tantivy::Result<Vec<Facet>> {
+        let mut found: std::collections::BTreeSet<Box<[u8]>> = Default::default();
+        let mut lower = Vec::new();
+        for reader in searcher.segment_readers() {
+            let Some(column) = reader.fast_fields().str(field)? else { continue };
+            let names = self.get(reader.segment_id(), field, &column)?;
+            for name in names.iter() {
+                let leaf = name.rsplit(|&b| b == 0).next().unwrap_or(&name[..]);
+                lower.clear();
+                lower.extend(leaf.iter().map(u8::to_ascii_lowercase));
+                let maybe = wanted.iter().any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some());
+                if maybe && name_matches(leaf, wanted) {
+                    found.insert(name.clone());
+                }
+            }
+        }
+        Ok(found.into_iter().filter_map(|name| Facet::from_encoded(name.into_vec()).ok()).collect())
+    }
+
     /// Forgets segments not in `live` (after merges).
     pub fn retain(&self, live: &[SegmentId]) {
         self.names.lock().unwrap_or_else(|e| e.into_inner()).retain(|(segment, _), _| live.contains(segment));
@@ -218,6 +246,13 @@ impl SegmentCollector for TopFacetsSegment {
             }
         }
     }
+}
+
+/// Whether a facet leaf (a name) matches a wanted key: the whole name or one of its parts.
+fn name_matches(leaf: &[u8], wanted: &[String]) -> bool {
+    let Ok(leaf) = std::str::from_utf8(leaf) else { return false };
+    let keys = crate::index::schema::name_keys(leaf);
+    wanted.iter().any(|w| keys.contains(w))
 }
 
 /// Whether the encoded facet `bytes` is a direct child of the facet path `root`.

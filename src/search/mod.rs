@@ -67,7 +67,7 @@ impl Searchable {
         self.facet_names.retain(&live);
         let text_query = self.text_query(&request.query)?;
         let query = BooleanQuery::new(
-            std::iter::once((Occur::Must, text_query.box_clone())).chain(self.filters(request)?).collect(),
+            std::iter::once((Occur::Must, text_query.box_clone())).chain(self.filters(&searcher, request)?).collect(),
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let facets = (
@@ -106,15 +106,23 @@ impl Searchable {
         parser.parse_query(text).map_err(|e| Error::InvalidRequest { what: "query".into(), message: e.to_string() })
     }
 
-    fn filters(&self, r: &Request) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    fn filters(&self, searcher: &Searcher, r: &Request) -> Result<Vec<(Occur, Box<dyn Query>)>> {
         let f = &self.fields;
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let key_terms = |field, values: &[String]| -> Vec<Term> {
-            values.iter().map(|v| Term::from_field_text(field, &filter_key(v))).collect()
-        };
-        out.extend(any_of(key_terms(f.speaker_key, &r.speakers)));
-        out.extend(any_of(key_terms(f.entity_key, &r.entities)));
-        out.extend(any_of(key_terms(f.source_key, &r.sources)));
+        for (field, name, values) in [
+            (f.speaker, names::SPEAKER, &r.speakers),
+            (f.entity, names::ENTITY, &r.entities),
+            (f.source, names::SOURCE, &r.sources),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let wanted: Vec<String> = values.iter().map(|v| filter_key(v)).collect();
+            let facets = self.facet_names.matching(searcher, name, &wanted)?;
+            // A filter that names nobody matches nothing, rather than being dropped.
+            let terms: Vec<Term> = facets.iter().map(|facet| Term::from_facet(field, facet)).collect();
+            out.push(any_of(terms).unwrap_or_else(|| (Occur::Must, Box::new(tantivy::query::EmptyQuery))));
+        }
         let parties = r
             .parties
             .iter()
