@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED};
 
 use super::{Request, Searchable};
 use crate::annotate::ParagraphRecord;
@@ -226,23 +226,40 @@ impl Searchable {
     }
 
     /// The party of each speaker named in `names`, as the index recorded it in the first
-    /// few paragraphs where they speak (`None` when none of those gives one).
+    /// few paragraphs where they speak (`None` when none of those gives one). Reads the
+    /// postings directly: no scoring, a handful of stored documents per name.
     pub fn speaker_parties(&self, names: &[String]) -> Result<Vec<Option<Party>>> {
         /// Paragraphs read per speaker before giving up on a party.
         const LOOK_AT: usize = 3;
         let searcher = self.searcher();
         let f = &self.fields;
+        let mut readers = Vec::new();
+        for segment in searcher.segment_readers() {
+            readers.push((segment.inverted_index(f.speaker)?, segment.alive_bitset().cloned()));
+        }
         names
             .iter()
             .map(|name| {
                 let term = Term::from_facet(f.speaker, &Facet::from_path([field_names::SPEAKER, name.as_str()]));
-                let query = TermQuery::new(term, IndexRecordOption::Basic);
-                let top = searcher.search(&query, &TopDocs::with_limit(LOOK_AT).order_by_score())?;
-                for (_, address) in top {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    let stored = read_record(f, &doc);
-                    if let Some(party) = stored.speakers.iter().find(|s| &s.name == name).and_then(|s| s.party) {
-                        return Ok(Some(party));
+                let mut looked_at = 0;
+                for (segment, (inverted, alive)) in readers.iter().enumerate() {
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic).map_err(tantivy_io)?
+                    else {
+                        continue;
+                    };
+                    while postings.doc() != TERMINATED && looked_at < LOOK_AT {
+                        let doc_id = postings.doc();
+                        postings.advance();
+                        if alive.as_ref().is_some_and(|a| !a.is_alive(doc_id)) {
+                            continue;
+                        }
+                        looked_at += 1;
+                        let doc: TantivyDocument = searcher.doc(DocAddress::new(segment as u32, doc_id))?;
+                        let record = read_record(f, &doc);
+                        if let Some(party) = record.speakers.iter().find(|s| &s.name == name).and_then(|s| s.party) {
+                            return Ok(Some(party));
+                        }
                     }
                 }
                 Ok(None)
@@ -283,10 +300,11 @@ impl Searchable {
     /// them; paging ignored) per date. Undated paragraphs are not counted.
     pub fn date_histogram(&self, request: &Request) -> Result<DateHistogram> {
         request.validate()?;
+        let searcher = self.searcher();
         let text_query = self.text_query(&request.query)?;
-        let query =
-            BooleanQuery::new(std::iter::once((Occur::Must, text_query)).chain(self.filters(request)?).collect());
-        let days = self.searcher().search(&query, &DayCounts)?;
+        let filters = self.filters(&searcher, request)?;
+        let query = BooleanQuery::new(std::iter::once((Occur::Must, text_query)).chain(filters).collect());
+        let days = searcher.search(&query, &DayCounts)?;
         Ok(histogram(&days))
     }
 }

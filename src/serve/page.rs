@@ -216,7 +216,16 @@ impl Filter {
         }
     }
 
-    fn values(self, r: &mut Request) -> &mut Vec<String> {
+    fn values(self, r: &Request) -> &[String] {
+        match self {
+            Filter::Speaker => &r.speakers,
+            Filter::Party => &r.parties,
+            Filter::Entity => &r.entities,
+            Filter::Source => &r.sources,
+        }
+    }
+
+    fn values_mut(self, r: &mut Request) -> &mut Vec<String> {
         match self {
             Filter::Speaker => &mut r.speakers,
             Filter::Party => &mut r.parties,
@@ -235,7 +244,7 @@ fn is_active(values: &[String], value: &str) -> bool {
 fn toggled(r: &Request, filter: Filter, value: &str) -> Request {
     let mut next = r.clone();
     next.offset = 0;
-    let values = filter.values(&mut next);
+    let values = filter.values_mut(&mut next);
     if is_active(values, value) {
         values.retain(|v| !v.eq_ignore_ascii_case(value));
     } else {
@@ -256,7 +265,7 @@ fn party_class(party: Option<Party>) -> String {
 fn chips(r: &Request) -> Markup {
     let mut items: Vec<(String, Request)> = Vec::new();
     for filter in [Filter::Speaker, Filter::Party, Filter::Entity, Filter::Source] {
-        for v in filter.values(&mut r.clone()).iter() {
+        for v in filter.values(r) {
             items.push((format!("{}: {v}", filter.name()), toggled(r, filter, v)));
         }
     }
@@ -306,7 +315,7 @@ fn results_page(page: &ResultsPage) -> Markup {
 }
 
 fn facet_link(r: &Request, filter: Filter, value: &str, count: u64, label: Markup) -> Markup {
-    let active = is_active(&filter.values(&mut r.clone()), value);
+    let active = is_active(filter.values(r), value);
     html! {
         li {
             a .facet-value .active[active] href=(url(&toggled(r, filter, value)))
