@@ -13,6 +13,7 @@ pub mod clean;
 pub mod corpus;
 mod error;
 pub mod eval;
+pub mod export;
 pub mod index;
 pub mod push;
 pub mod roster;

@@ -7,8 +7,10 @@ mod bench_index;
 mod bench_tagger;
 mod eval_attribution;
 mod eval_ner;
+mod export;
 mod index;
 mod output;
+mod push;
 mod search;
 mod serve;
 mod stats;
@@ -39,6 +41,10 @@ enum Command {
     Stats(stats::Args),
     /// Serve the search page and the JSON API over an index.
     Serve(serve::Args),
+    /// Annotate a corpus and import its paragraphs into a Typesense collection.
+    Push(push::Args),
+    /// Write a search engine's schema and the annotated paragraphs as JSON Lines.
+    Export(export::Args),
     /// Measure annotation quality against gold data.
     #[command(subcommand, hide = true)]
     Eval(EvalCommand),
@@ -89,6 +95,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Annotate(args) => annotate::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Push(args) => push::run(args),
+        Command::Export(args) => export::run(args),
         Command::Eval(EvalCommand::Ner(args)) => eval_ner::run(args),
         Command::Eval(EvalCommand::Attribution(args)) => eval_attribution::run(args),
         Command::Bench(BenchCommand::Tagger(args)) => bench_tagger::run(args),

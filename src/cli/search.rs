@@ -52,6 +52,8 @@ pub struct Args {
     /// Print one JSON object (the documented wire format) instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    server: super::push::ServerArgs,
 }
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
@@ -76,7 +78,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         limit: args.limit,
         offset: args.offset,
     };
-    let response = Searchable::open(&args.index)?.search(&request)?;
+    let response = match super::push::remote_search(&args.server)? {
+        Some(remote) => remote.search(&request)?,
+        None => Searchable::open(&args.index)?.search(&request)?,
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &response)?;

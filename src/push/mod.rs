@@ -64,9 +64,12 @@ impl PushOptions {
 }
 
 /// The outcome of one file, sent from a worker to the sending thread.
-enum FileOutcome {
-    Annotated { label: String, entry: FileEntry, lines: Vec<String>, warnings: Vec<Error> },
+pub(crate) enum FileOutcome {
+    /// Read, annotated and turned into documents.
+    Annotated { label: String, entry: FileEntry, documents: Vec<ServerDocument>, warnings: Vec<Error> },
+    /// The content hash is the pushed one: only the entry (a new modification time) changes.
     Unchanged { label: String, entry: FileEntry },
+    /// Could not be read or parsed.
     Failed { error: Error },
 }
 
@@ -111,7 +114,10 @@ pub fn push(
     progress.start(todo.len() as u64, todo.iter().map(|f| f.size).sum());
     let mut sender =
         Sender { client, options, pushed: &mut pushed, summary: &mut summary, progress, batch: Batch::default() };
-    let result = run_workers(&todo, options, annotator, sender.pushed_snapshot(), |outcome| sender.take(outcome));
+    let result = {
+        let hashes = sender.pushed_snapshot();
+        run_workers(&todo, options.threads, &options.fields, annotator, &hashes, |_, outcome| sender.take(outcome))
+    };
     let result = result.and_then(|()| sender.flush());
     progress.finish();
     result?;
@@ -168,36 +174,37 @@ fn deleted_files(pushed: &BTreeMap<String, FileEntry>, roots: &[PathBuf], walked
         .collect()
 }
 
-/// Reads and annotates `todo` on worker threads, handing each outcome to `take` on this
-/// thread; stops early when `take` fails.
-fn run_workers(
+/// Reads and annotates `todo` on `threads` worker threads, handing each outcome with the
+/// position of its file in `todo` to `take` on this thread, in the order they finish;
+/// stops early when `take` fails. `pushed` holds the content hashes already sent.
+pub(crate) fn run_workers(
     todo: &[CorpusFile],
-    options: &PushOptions,
+    threads: usize,
+    fields: &FieldMap,
     annotator: Annotator,
-    pushed: HashMap<String, u64>,
-    mut take: impl FnMut(FileOutcome) -> Result<()>,
+    pushed: &HashMap<String, u64>,
+    mut take: impl FnMut(usize, FileOutcome) -> Result<()>,
 ) -> Result<()> {
     let next = AtomicUsize::new(0);
-    let workers = options.threads.clamp(1, todo.len().max(1));
-    let fields = &options.fields;
-    let pushed = &pushed;
+    let workers = threads.clamp(1, todo.len().max(1));
     std::thread::scope(|scope| {
-        let (tx, rx) = crossbeam_channel::bounded::<FileOutcome>(workers * 2);
+        let (tx, rx) = crossbeam_channel::bounded::<(usize, FileOutcome)>(workers * 2);
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
             scope.spawn(move || loop {
-                let Some(file) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(file) = todo.get(i) else { break };
                 let outcome = annotate_file(file, fields, annotator, pushed.get(&file.label).copied());
-                // The sender stopped (it failed): stop too.
-                if tx.send(outcome).is_err() {
+                // The receiver stopped (it failed): stop too.
+                if tx.send((i, outcome)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        for outcome in rx {
-            take(outcome)?;
+        for (i, outcome) in rx {
+            take(i, outcome)?;
         }
         Ok(())
     })
@@ -228,9 +235,8 @@ fn annotate_file(file: &CorpusFile, fields: &FieldMap, annotator: Annotator, old
     };
     entry.articles = annotated.articles;
     entry.paragraphs = annotated.records.len() as u64;
-    let lines =
-        annotated.records.iter().map(|r| serde_json::to_string(&ServerDocument::new(r)).unwrap_or_default()).collect();
-    FileOutcome::Annotated { label, entry, lines, warnings: annotated.warnings }
+    let documents = annotated.records.iter().map(ServerDocument::new).collect();
+    FileOutcome::Annotated { label, entry, documents, warnings: annotated.warnings }
 }
 
 /// Files waiting to be sent, with their documents.
@@ -261,7 +267,8 @@ impl Sender<'_> {
 
     fn take(&mut self, outcome: FileOutcome) -> Result<()> {
         match outcome {
-            FileOutcome::Annotated { label, entry, lines, warnings } => {
+            FileOutcome::Annotated { label, entry, documents, warnings } => {
+                let lines = documents.iter().map(|d| serde_json::to_string(d).unwrap_or_default());
                 self.batch.lines.extend(lines);
                 self.batch.files.push((label, entry, warnings));
                 if self.batch.lines.len() >= self.options.batch_size.max(1) {

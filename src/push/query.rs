@@ -62,7 +62,13 @@ impl RemoteSearch {
     pub fn search(&self, request: &Request) -> Result<Response> {
         let params = search_params(request)?;
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let answer = self.client.search(&self.collection, &pairs)?;
+        let answer = self.client.search(&self.collection, &pairs).map_err(|e| match e {
+            Error::Server { server, message } if message.starts_with("404") => Error::Server {
+                server,
+                message: format!("no collection `{}`: run `newsdex push` first", self.collection),
+            },
+            other => other,
+        })?;
         to_response(request, &answer).map_err(|message| Error::Server { server: self.collection.clone(), message })
     }
 }

@@ -150,7 +150,7 @@ fn typesense_fields() -> Vec<TypesenseField> {
         f(FILE, "string", false, true, false),
         f(names::TEXT, "string", false, true, false),
         f(names::TITLE, "string", false, true, true),
-        f(names::PATH, "string", false, false, false),
+        f(names::PATH, "string", false, false, true),
         f(names::ARTICLE_KEY, "string", false, true, false),
         f(names::ARTICLE, "int64", false, true, false),
         f(names::PARAGRAPH, "int64", false, true, false),
