@@ -2,6 +2,7 @@
 //! seed article in `corpus/`.
 
 mod attribution;
+mod robust;
 mod serve;
 mod util;
 
