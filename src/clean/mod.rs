@@ -241,6 +241,67 @@ mod tests {
         assert!(paragraphs(&article(" \n\t\n \r\n")).is_empty());
     }
 
+    /// Lines an article body is built from in the property tests: prose, furniture, copies
+    /// and cut-off copies, quotes, multi-byte text, whitespace-only lines.
+    const LINES: &[&str] = &[
+        "The committee met on Tuesday.",
+        "FILE - Senator A",
+        "FILE - Senator Al Franken questions a nominee.",
+        "\u{201c}We will win,\u{201d} she said.",
+        "Caf\u{e9} owners \u{2014} all of them \u{2014} agreed.",
+        "Two meetings",
+        "WATCH: the full hearing",
+        "   ",
+        "\t",
+    ];
+
+    /// Line terminators, including CRLF, lone CR and blank-line separators.
+    const BREAKS: &[&str] = &["\n", "\n\n", "\r\n", "\r", "\r\n\r\n", " \n", "\r\r"];
+
+    fn body_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let line = prop_oneof![proptest::sample::select(LINES).prop_map(str::to_owned), "\\PC{0,30}"];
+        proptest::collection::vec((line, proptest::sample::select(BREAKS)), 0..16)
+            .prop_map(|parts| parts.into_iter().flat_map(|(l, b)| [l, b.to_owned()]).collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Every paragraph is its span of the body, on char boundaries, with line breaks
+        /// turned into spaces.
+        #[test]
+        fn paragraphs_are_spans_of_the_body(body in body_strategy()) {
+            for p in paragraphs(&article(&body)) {
+                proptest::prop_assert!(p.start <= p.end && p.end <= body.len());
+                proptest::prop_assert!(body.is_char_boundary(p.start) && body.is_char_boundary(p.end));
+                proptest::prop_assert_eq!(&p.text, &join_lines(&body[p.start..p.end]));
+            }
+        }
+
+        /// No body text is lost: every non-whitespace byte is in a paragraph, or on a line
+        /// dropped as a copy of text that is kept (or of the title).
+        #[test]
+        fn cleaning_loses_no_text(body in body_strategy(), title_line in 0usize..3) {
+            let title = LINES.get(title_line).map(|t| (*t).to_owned());
+            let a = Article { title: title.clone(), ..article(&body) };
+            let paras = paragraphs(&a);
+            let kept: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
+            let mut start = 0;
+            for piece in body.split_inclusive(['\n', '\r']) {
+                let line = piece.trim();
+                let end = start + piece.len();
+                let covered = |at: usize| paras.iter().any(|p| (p.start..p.end).contains(&at));
+                let lost = piece.char_indices().any(|(i, c)| !c.is_whitespace() && !covered(start + i));
+                if lost {
+                    let copied = kept.iter().any(|k| k.contains(line)) || title.as_deref().is_some_and(|t| t.contains(line));
+                    proptest::prop_assert!(copied, "line {:?} at {} was dropped but is kept nowhere", line, start);
+                }
+                start = end;
+            }
+        }
+    }
+
     #[test]
     fn kind_names_round_trip() {
         for kind in ParagraphKind::ALL {
