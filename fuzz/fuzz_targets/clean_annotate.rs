@@ -1,5 +1,6 @@
-//! Cleaning plus annotation of any text: never a panic, and every span lies inside its
-//! paragraph, on char boundaries of the body; annotating twice gives the same result.
+//! Cleaning plus annotation of any text: never a panic, and every span lies on char
+//! boundaries of the body, inside its paragraph (an inherited source: before it);
+//! annotating twice gives the same result.
 //!
 //! Input: the article body (lossily UTF-8). A first line ending in a newline pair also
 //! becomes the title, as the text reader does.
@@ -26,8 +27,13 @@ fuzz_target!(|data: &[u8]| {
         };
         for a in &r.attributions {
             inside(a.content);
-            a.source.map(inside);
             a.cue.map(inside);
+            // A continued or floating quote points at the source mention it inherits, in
+            // an earlier paragraph.
+            if let Some([s, e]) = a.source {
+                assert!(s <= e && (e <= r.start || r.start <= s && e <= r.end), "source {s}..{e} after its paragraph");
+                assert!(body.is_char_boundary(s) && body.is_char_boundary(e), "source {s}..{e} not on char boundaries");
+            }
         }
         for e in &r.entities {
             inside(e.span);
