@@ -64,6 +64,7 @@ pub struct Client {
     retry: RetryPolicy,
     next: AtomicUsize,
     down_until: Mutex<Vec<Option<Instant>>>,
+    preferred: Mutex<Option<usize>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -132,6 +133,7 @@ impl Client {
             retry: RetryPolicy::default(),
             next: AtomicUsize::new(0),
             down_until,
+            preferred: Mutex::new(None),
         })
     }
 
@@ -144,6 +146,21 @@ impl Client {
     /// The node URLs.
     pub fn nodes(&self) -> &[String] {
         &self.nodes
+    }
+
+    /// Sends this client's requests to the cluster's leader first, when a node says it is
+    /// the leader: the leader answers a write once it has applied it, so its reads see the
+    /// writes just made, where a follower may lag a moment behind. Returns whether a leader
+    /// was found; without one, requests go round the nodes.
+    pub fn prefer_leader(&self) -> bool {
+        let leader = (0..self.nodes.len()).find(|&node| {
+            self.try_once(node, Method::Get, "/debug", &[], None)
+                .ok()
+                .and_then(|body| serde_json::from_str::<Value>(&body).ok())
+                .is_some_and(|v| v["state"] == 1)
+        });
+        *self.preferred.lock().unwrap_or_else(|e| e.into_inner()) = leader;
+        leader.is_some()
     }
 
     /// Whether some node answers `/health` with `ok`.
@@ -278,13 +295,16 @@ impl Client {
         }))
     }
 
-    /// The next node in turn that is not cooling down (any node when all are).
+    /// The preferred node, else the next node in turn, that is not cooling down (any node
+    /// when all are).
     fn pick_node(&self) -> usize {
         let n = self.nodes.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         let down = self.down_until.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        (0..n).map(|i| (start + i) % n).find(|&i| down[i].is_none_or(|until| until <= now)).unwrap_or(start)
+        let up = |i: &usize| down[*i].is_none_or(|until| until <= now);
+        let preferred = *self.preferred.lock().unwrap_or_else(|e| e.into_inner());
+        preferred.filter(up).or_else(|| (0..n).map(|i| (start + i) % n).find(up)).unwrap_or(start)
     }
 
     fn mark_down(&self, node: usize) {
@@ -296,9 +316,11 @@ impl Client {
 }
 
 /// Whether an answer means "try again later": overload, a node that is not ready or
-/// lagging, or a cluster between leaders.
+/// lagging, or a cluster between leaders (a follower says it has no leader, or answers an
+/// empty 500 when forwarding a write to a leader that just died).
 fn is_transient(status: u16, message: &str) -> bool {
-    matches!(status, 429 | 502 | 503 | 504) || (status == 500 && message.to_lowercase().contains("leader"))
+    let between_leaders = message.trim().is_empty() || message.to_lowercase().contains("leader");
+    matches!(status, 429 | 502 | 503 | 504) || (status == 500 && between_leaders)
 }
 
 /// The `message` of a Typesense error body, or the body itself.
@@ -345,6 +367,7 @@ mod tests {
         assert!(is_transient(429, "Rate limit exceeded"));
         assert!(is_transient(503, "Not Ready or Lagging"));
         assert!(is_transient(500, "Could not find a leader."));
+        assert!(is_transient(500, ""));
         assert!(!is_transient(500, "Internal error"));
         assert!(!is_transient(400, "Bad filter"));
         assert!(!is_transient(404, "Not found"));
@@ -375,5 +398,11 @@ mod tests {
         let c = Client::new(&["http://a:1,http://b:2".into()], "k").unwrap();
         c.mark_down(0);
         assert_eq!((0..4).map(|_| c.pick_node()).collect::<Vec<_>>(), [1, 1, 1, 1]);
+        let c = Client::new(&["http://a:1,http://b:2,http://c:3".into()], "k").unwrap();
+        assert_eq!((0..4).map(|_| c.pick_node()).collect::<Vec<_>>(), [0, 1, 2, 0], "round the nodes");
+        *c.preferred.lock().unwrap() = Some(2);
+        assert_eq!((0..2).map(|_| c.pick_node()).collect::<Vec<_>>(), [2, 2], "the leader first");
+        c.mark_down(2);
+        assert_ne!(c.pick_node(), 2, "unless it is down");
     }
 }

@@ -83,6 +83,8 @@ pub fn push(
 ) -> Result<IndexSummary> {
     let started = Instant::now();
     let collection = options.collection.as_str();
+    // Reads of the file state must see the last push's writes.
+    client.prefer_leader();
     prepare_collections(client, collection, options.rebuild)?;
     let mut pushed = state::load(client, collection)?;
     let walked = corpus::walk(&options.roots);

@@ -2,6 +2,8 @@
 //! seed article in `corpus/`.
 
 mod attribution;
+mod export;
+mod push;
 mod robust;
 mod serve;
 mod util;
