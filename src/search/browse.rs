@@ -30,7 +30,7 @@ use crate::{Error, Result};
 const FACET_SEP: u8 = 0;
 
 /// A facet field that can be browsed by prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FacetField {
     /// Speaker names.
@@ -73,6 +73,59 @@ pub struct FacetValue {
     /// For an entity, its kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EntityKind>,
+}
+
+/// All values of one facet, most frequent first, with a sorted list of the places where
+/// their words start, so a prefix lookup is a binary search rather than a dictionary scan.
+#[derive(Debug, Clone)]
+pub struct FacetDictionary {
+    generation: u64,
+    values: Vec<FacetValue>,
+    /// Each value lowercased, parallel to `values`.
+    lower: Vec<Box<str>>,
+    /// (value index, byte offset of a word start in its lowercase form), sorted by the
+    /// text from that offset on.
+    word_starts: Vec<(u32, u32)>,
+}
+
+impl FacetDictionary {
+    fn new(generation: u64, mut values: Vec<FacetValue>) -> FacetDictionary {
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)).then(a.kind.cmp(&b.kind)));
+        let lower: Vec<Box<str>> = values.iter().map(|v| v.value.to_lowercase().into_boxed_str()).collect();
+        let mut word_starts: Vec<(u32, u32)> = Vec::new();
+        for (i, text) in lower.iter().enumerate() {
+            let starts = std::iter::once(0).chain(
+                text.char_indices().filter(|&(at, c)| at > 0 && !c.is_alphanumeric()).map(|(at, c)| at + c.len_utf8()),
+            );
+            word_starts.extend(starts.filter(|&at| at < text.len()).map(|at| (i as u32, at as u32)));
+        }
+        word_starts
+            .sort_unstable_by(|a, b| lower[a.0 as usize][a.1 as usize..].cmp(&lower[b.0 as usize][b.1 as usize..]));
+        FacetDictionary { generation, values, lower, word_starts }
+    }
+
+    /// The searcher generation this dictionary was read from; a newer one means the
+    /// index changed since.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Values whose name, or any word of it, starts with `prefix` (ignoring case), most
+    /// frequent first; at most `limit`.
+    pub fn complete(&self, prefix: &str, limit: usize) -> Vec<FacetValue> {
+        let prefix = prefix.trim().to_lowercase();
+        if prefix.is_empty() {
+            return self.values.iter().take(limit).cloned().collect();
+        }
+        let tail = |&(i, at): &(u32, u32)| &self.lower[i as usize][at as usize..];
+        let first = self.word_starts.partition_point(|w| tail(w) < prefix.as_str());
+        let mut found: Vec<u32> =
+            self.word_starts[first..].iter().take_while(|w| tail(w).starts_with(&prefix)).map(|w| w.0).collect();
+        // Value indexes are in count order already.
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().take(limit).map(|i| self.values[i as usize].clone()).collect()
+    }
 }
 
 /// An article as indexed: its paragraphs of every kind, in order, with their annotations.
@@ -133,7 +186,16 @@ impl Searchable {
     /// Values of `field` whose name, or any word of it, starts with `prefix` (ignoring
     /// case), most frequent first, ties by name; at most `limit`. An empty prefix lists
     /// the most frequent values. Counts are over all paragraphs of the index.
+    ///
+    /// This reads the field's whole dictionary; a caller answering many lookups keeps a
+    /// [`FacetDictionary`] instead and rebuilds it when the index changes.
     pub fn facet_values(&self, field: FacetField, prefix: &str, limit: usize) -> Result<Vec<FacetValue>> {
+        Ok(self.facet_dictionary(field)?.complete(prefix, limit))
+    }
+
+    /// Every value of `field` with its count of live paragraphs, indexed by word for
+    /// [`FacetDictionary::complete`].
+    pub fn facet_dictionary(&self, field: FacetField) -> Result<FacetDictionary> {
         let searcher = self.searcher();
         let facet_field = match field {
             FacetField::Speaker => self.fields.speaker,
@@ -141,7 +203,6 @@ impl Searchable {
             FacetField::Source => self.fields.source,
             FacetField::Party => self.fields.party,
         };
-        let prefix = prefix.trim().to_lowercase();
         let mut root = field.as_str().as_bytes().to_vec();
         root.push(FACET_SEP);
         let mut end = field.as_str().as_bytes().to_vec();
@@ -154,9 +215,6 @@ impl Searchable {
                 let Some((kind, value)) = facet_leaf(field, &terms.key()[root.len()..]) else {
                     continue;
                 };
-                if !matches_prefix(value, &prefix) {
-                    continue;
-                }
                 let alive = match segment.alive_bitset() {
                     None => u64::from(terms.value().doc_freq),
                     Some(bitset) => {
@@ -176,11 +234,8 @@ impl Searchable {
                 }
             }
         }
-        let mut values: Vec<FacetValue> =
-            counts.into_iter().map(|((value, kind), count)| FacetValue { value, count, kind }).collect();
-        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)).then(a.kind.cmp(&b.kind)));
-        values.truncate(limit);
-        Ok(values)
+        let values = counts.into_iter().map(|((value, kind), count)| FacetValue { value, count, kind }).collect();
+        Ok(FacetDictionary::new(searcher.generation().generation_id(), values))
     }
 
     /// The paragraphs of the article at `position` in the file `path`, in order, or
@@ -321,7 +376,9 @@ fn facet_leaf(field: FacetField, below_root: &[u8]) -> Option<(Option<EntityKind
     (!name.is_empty()).then_some((Some(kind), name))
 }
 
-/// Whether `value` or one of its words starts with `prefix` (already lowercase).
+/// Whether `value` or one of its words starts with `prefix` (already lowercase): what
+/// [`FacetDictionary::complete`] finds, said plainly, for its test.
+#[cfg(test)]
 fn matches_prefix(value: &str, prefix: &str) -> bool {
     if prefix.is_empty() {
         return true;
@@ -341,9 +398,20 @@ fn tantivy_io(e: std::io::Error) -> Error {
 /// Counts matching paragraphs per day since the Unix epoch, from the date column.
 struct DayCounts;
 
+/// Segments whose dates span more days than this count in a map instead of an array.
+const MAX_DAY_ARRAY: i64 = 200_000;
+
 struct SegmentDayCounts {
     dates: Option<Column<tantivy::DateTime>>,
-    days: HashMap<i64, u64>,
+    /// The segment's first day; `by_day[d - first_day]` counts day `d`.
+    first_day: i64,
+    by_day: Vec<u64>,
+    /// Days outside `by_day` (a segment with a very long date range).
+    other_days: HashMap<i64, u64>,
+}
+
+fn day_of(date: tantivy::DateTime) -> i64 {
+    date.into_timestamp_secs().div_euclid(86_400)
 }
 
 impl Collector for DayCounts {
@@ -353,7 +421,12 @@ impl Collector for DayCounts {
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentDayCounts> {
         // A segment without any dated paragraph has no date column at all.
         let dates = segment.fast_fields().date(field_names::DATE).ok();
-        Ok(SegmentDayCounts { dates, days: HashMap::new() })
+        let (first_day, span) = match &dates {
+            Some(column) => (day_of(column.min_value()), day_of(column.max_value()) - day_of(column.min_value()) + 1),
+            None => (0, 0),
+        };
+        let by_day = if (1..=MAX_DAY_ARRAY).contains(&span) { vec![0; span as usize] } else { Vec::new() };
+        Ok(SegmentDayCounts { dates, first_day, by_day, other_days: HashMap::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -376,12 +449,19 @@ impl SegmentCollector for SegmentDayCounts {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(date) = self.dates.as_ref().and_then(|c| c.first(doc)) {
-            *self.days.entry(date.into_timestamp_secs().div_euclid(86_400)).or_default() += 1;
+            let day = day_of(date);
+            match usize::try_from(day - self.first_day).ok().and_then(|i| self.by_day.get_mut(i)) {
+                Some(n) => *n += 1,
+                None => *self.other_days.entry(day).or_default() += 1,
+            }
         }
     }
 
-    fn harvest(self) -> HashMap<i64, u64> {
-        self.days
+    fn harvest(mut self) -> HashMap<i64, u64> {
+        for (i, n) in self.by_day.iter().enumerate().filter(|(_, n)| **n > 0) {
+            *self.other_days.entry(self.first_day + i as i64).or_default() += n;
+        }
+        self.other_days
     }
 }
 
@@ -438,6 +518,25 @@ mod tests {
         assert!(!matches_prefix("Elizabeth Warren", "arren"));
         assert!(matches_prefix("Beto O'Rourke", "rour"));
         assert!(matches_prefix("Ángela Núñez", "núñ"));
+    }
+
+    #[test]
+    fn dictionary_completes_like_matches_prefix() {
+        let names = ["Elizabeth Warren", "Beto O'Rourke", "Ángela Núñez", "Warren G. Harding", "Al Franken", "war"];
+        let values: Vec<FacetValue> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| FacetValue { value: (*n).to_owned(), count: 10 - i as u64, kind: None })
+            .collect();
+        let dictionary = FacetDictionary::new(7, values.clone());
+        assert_eq!(dictionary.generation(), 7);
+        for prefix in ["war", "WAR", "warren g", "rour", "o'r", "núñ", "a", "", "zzz", "arren", " franken "] {
+            let lower = prefix.trim().to_lowercase();
+            let expected: Vec<&str> =
+                values.iter().filter(|v| matches_prefix(&v.value, &lower)).map(|v| v.value.as_str()).take(3).collect();
+            let got: Vec<String> = dictionary.complete(prefix, 3).into_iter().map(|v| v.value).collect();
+            assert_eq!(got, expected, "{prefix:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod facets;
 mod request;
 mod response;
 
-pub use browse::{ArticleView, DateBucket, DateHistogram, DateUnit, FacetField, FacetValue};
+pub use browse::{ArticleView, DateBucket, DateHistogram, DateUnit, FacetDictionary, FacetField, FacetValue};
 pub use request::{parse_party, Request};
 pub use response::{FacetCounts, Hit, Response};
 

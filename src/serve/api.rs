@@ -36,7 +36,7 @@ struct FacetsAnswer {
 pub(super) async fn facets(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let asked = params::facet_request(&Params::parse(raw.as_deref(), params::FACET_PARAMS)?)?;
     let (field, prefix, limit) = (asked.field, asked.prefix.clone(), asked.limit);
-    let values = app.blocking(move |s| s.searchable.facet_values(field, &prefix, limit)).await?;
+    let values = app.blocking(move |s| Ok(s.facet_dictionary(field)?.complete(&prefix, limit))).await?;
     Ok(Json(FacetsAnswer { field: asked.field, prefix: asked.prefix, values }).into_response())
 }
 

@@ -17,10 +17,11 @@ mod api;
 mod page;
 pub mod params;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{DefaultBodyLimit, Request as HttpRequest, State};
@@ -30,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::search::Searchable;
+use crate::search::{FacetDictionary, FacetField, Searchable};
 use crate::{Error, Result};
 use params::ApiError;
 
@@ -75,6 +76,10 @@ pub struct AppState {
     searchable: Searchable,
     index_dir: PathBuf,
     quiet: bool,
+    /// Autocompletion dictionaries, rebuilt when the index has a new commit.
+    facet_dictionaries: Mutex<HashMap<FacetField, Arc<FacetDictionary>>>,
+    /// Permits for index work running at once: one per core.
+    workers: Arc<tokio::sync::Semaphore>,
 }
 
 /// The state handlers receive.
@@ -83,17 +88,51 @@ type Shared = Arc<AppState>;
 impl AppState {
     /// Opens the index at `index_dir`.
     pub fn open(index_dir: PathBuf, quiet: bool) -> Result<AppState> {
-        Ok(AppState { searchable: Searchable::open(&index_dir)?, index_dir, quiet })
+        Ok(AppState {
+            searchable: Searchable::open(&index_dir)?,
+            index_dir,
+            quiet,
+            facet_dictionaries: Mutex::new(HashMap::new()),
+            workers: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            )),
+        })
     }
 
-    /// Runs `work` on the blocking pool, where tantivy's synchronous reads belong.
+    /// The dictionary of `field` for the index as it is now: the cached one while no
+    /// commit has come since it was read, else a fresh one. Blocking.
+    fn facet_dictionary(&self, field: FacetField) -> Result<Arc<FacetDictionary>> {
+        let generation = self.searchable.searcher().generation().generation_id();
+        // Holding the lock while building keeps concurrent lookups from each reading the
+        // whole dictionary after a commit; a poisoned lock only means a build panicked.
+        let mut cache = self.facet_dictionaries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(dictionary) = cache.get(&field).filter(|d| d.generation() >= generation) {
+            return Ok(Arc::clone(dictionary));
+        }
+        let dictionary = Arc::new(self.searchable.facet_dictionary(field)?);
+        cache.insert(field, Arc::clone(&dictionary));
+        Ok(dictionary)
+    }
+
+    /// Runs `work` on the blocking pool, where tantivy's synchronous reads belong, at most
+    /// [`AppState::workers`] at a time: more would only share the same cores, each holding
+    /// its own facet-count arrays, and a fair queue keeps the slowest waits short.
     async fn blocking<T, F>(self: &Arc<Self>, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T> + Send + 'static,
     {
+        let permit = Arc::clone(&self.workers)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down".to_owned()))?;
         let state = Arc::clone(self);
-        match tokio::task::spawn_blocking(move || work(&state)).await {
+        let work = move || {
+            let result = work(&state);
+            drop(permit);
+            result
+        };
+        match tokio::task::spawn_blocking(work).await {
             Ok(result) => result.map_err(ApiError::from),
             Err(e) => Err(ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, format!("the request failed: {e}"))),
         }
