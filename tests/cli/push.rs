@@ -196,11 +196,15 @@ fn remote(urls: &str) -> Vec<&str> {
     vec!["--typesense", urls, "--api-key", API_KEY, "--collection", "news"]
 }
 
+/// A search answer reduced to what is compared: total, (path, paragraph, speakers) of
+/// each hit in sorted order, facet counts.
+type Digest = (u64, Vec<(String, usize, Vec<String>)>, newsdex::search::FacetCounts);
+
 /// What must agree between the local index and the cluster: the matching paragraphs with
 /// their speakers, the total, and the facet counts. When a facet list is full, which of the
 /// values tied at its last count make the cut is either engine's choice, so those are left
 /// out of the comparison.
-fn digest(r: &Response) -> (u64, Vec<(String, usize, Vec<String>)>, newsdex::search::FacetCounts) {
+fn digest(r: &Response) -> Digest {
     let above_the_cut = |values: &[(String, u64)]| -> Vec<(String, u64)> {
         let full = values.len() == newsdex::search::FACET_LIMIT;
         let cut = values.last().map_or(0, |(_, n)| *n);
