@@ -92,20 +92,23 @@ pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: 
             continue;
         }
         let content = (q.content_start, q.content_end);
+        // `direct` follows the convention of double quote marks; quotations in doubled
+        // apostrophes are attributed the same way but not flagged direct.
+        let direct = !q.apostrophe_marks;
         let next_open = quotes.get(qi + 1).map_or(t.spans.len(), |n| t.first_at(n.open));
         let own = quote_tail(t, q, next_open, &in_quote).or_else(|| quote_head(t, q, sentences, &in_quote));
         let f = match own {
             Some((source, cue, cue_tokens, rule)) => {
                 mark(&mut used, cue_tokens);
                 mark(&mut used, source.tokens.clone());
-                Found { content, cue: Some(cue), source: Some(source), direct: true, rule, inherit: Inherit::No }
+                Found { content, cue: Some(cue), source: Some(source), direct, rule, inherit: Inherit::No }
             }
             None => match inherited_rule(t, q, qi, &found, previous) {
                 Some((rule, inherit, intro)) => Found {
                     content,
                     cue: intro.as_ref().map(|(_, cue)| *cue),
                     source: intro.map(|(s, _)| s),
-                    direct: true,
+                    direct,
                     rule,
                     inherit,
                 },

@@ -208,7 +208,10 @@ impl<'m> Annotator<'m> {
             }
             let t = Tokens { text: &a.paragraph.text, spans: &a.spans };
             let sentences = tagger::sentences(t.text, t.spans);
-            let quotes = if memchr::memchr3(b'"', 0xe2, 0xe2, t.text.as_bytes()).is_some() {
+            let bytes = t.text.as_bytes();
+            // Most paragraphs hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
+            let quotes = if memchr::memchr2(b'"', 0xe2, bytes).is_some() || memchr::memmem::find(bytes, b"''").is_some()
+            {
                 find_quotes(t.text)
             } else {
                 Vec::new()

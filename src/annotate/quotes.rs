@@ -14,6 +14,9 @@ pub struct Quote {
     pub content_start: usize,
     /// One past the last byte of the quoted words.
     pub content_end: usize,
+    /// The marks are doubled apostrophes (`''quote''`, as the New York Times archive and
+    /// Penn Treebank text write them) rather than double quote marks.
+    pub apostrophe_marks: bool,
 }
 
 impl Quote {
@@ -28,14 +31,45 @@ const CLOSE_CURLY: char = '\u{201d}';
 const LOW_OPEN: char = '\u{201e}';
 
 fn mark_len(text: &str, at: usize) -> usize {
+    if text[at..].starts_with(DOUBLED_APOSTROPHE) {
+        return DOUBLED_APOSTROPHE.len();
+    }
     text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// Two apostrophes standing for a double quote mark.
+const DOUBLED_APOSTROPHE: &str = "''";
+
+/// Every quote mark of `text` in order: its offset and the mark (`'` stands for a doubled
+/// apostrophe, which the scan treats like a straight double quote).
+fn marks(text: &str) -> Vec<(usize, char)> {
+    let mut marks: Vec<(usize, char)> = text
+        .match_indices(['"', OPEN_CURLY, CLOSE_CURLY, LOW_OPEN])
+        .map(|(i, s)| (i, s.chars().next().unwrap_or('"')))
+        .collect();
+    if text.contains(DOUBLED_APOSTROPHE) {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(DOUBLED_APOSTROPHE) {
+            let at = from + found;
+            // A run of three or more apostrophes is not a quote mark.
+            if !text[at + 2..].starts_with('\'') {
+                marks.push((at, '\''));
+            }
+            from = at + 2;
+            while text[from..].starts_with('\'') {
+                from += 1;
+            }
+        }
+        marks.sort_unstable_by_key(|m| m.0);
+    }
+    marks
 }
 
 /// Whether a straight `"` at `at` opens a quote: it follows whitespace, an opening
 /// bracket or dash, or starts the paragraph, and a word follows it.
 fn straight_opens(text: &str, at: usize) -> bool {
     let before = text[..at].chars().next_back();
-    let after = text[at + 1..].chars().next();
+    let after = text[at + mark_len(text, at)..].chars().next();
     let opens_after = before.is_none_or(|c| c.is_whitespace() || "([{\u{2014}\u{2013}-:,".contains(c));
     opens_after && after.is_some_and(|c| !c.is_whitespace())
 }
@@ -46,9 +80,7 @@ fn straight_opens(text: &str, at: usize) -> bool {
 pub fn find_quotes(text: &str) -> Vec<Quote> {
     let mut quotes = Vec::new();
     let mut open: Option<usize> = None;
-    for (at, c) in
-        text.match_indices(['"', OPEN_CURLY, CLOSE_CURLY, LOW_OPEN]).map(|(i, s)| (i, s.chars().next().unwrap_or('"')))
-    {
+    for (at, c) in marks(text) {
         let opens = match c {
             OPEN_CURLY | LOW_OPEN => true,
             CLOSE_CURLY => false,
@@ -68,7 +100,13 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
             (false, None) if quotes.is_empty() && c == CLOSE_CURLY && text[..at].trim().len() > 1 => {
                 // A closing mark with no opening one in the first quote position: the
                 // paragraph continues a quotation opened earlier without a new mark.
-                quotes.push(Quote { open: 0, close: Some(at), content_start: 0, content_end: at });
+                quotes.push(Quote {
+                    open: 0,
+                    close: Some(at),
+                    content_start: 0,
+                    content_end: at,
+                    apostrophe_marks: false,
+                });
             }
             (false, None) => {}
         }
@@ -85,7 +123,13 @@ fn quote(text: &str, open: usize, close: Option<usize>, end: usize) -> Quote {
     let content = &text[content_start..end.max(content_start)];
     let lead = content.len() - content.trim_start().len();
     let trail = content.len() - content.trim_end().len();
-    Quote { open, close, content_start: content_start + lead, content_end: (end - trail).max(content_start + lead) }
+    Quote {
+        open,
+        close,
+        content_start: content_start + lead,
+        content_end: (end - trail).max(content_start + lead),
+        apostrophe_marks: text[open..].starts_with(DOUBLED_APOSTROPHE),
+    }
 }
 
 /// Whether the quoted words read as a full quotation (ending in punctuation inside the
@@ -128,6 +172,14 @@ mod tests {
     #[test]
     fn second_opening_closes_the_first() {
         assert_eq!(contents("\u{201c}one two \u{201c}three four\u{201d}"), ["one two", "three four"]);
+    }
+
+    #[test]
+    fn doubled_apostrophes_pair_like_double_quotes() {
+        let text = "''It has virtue,'' said Mr. Burman, calling it ''a close look'' at the plan. Rock 'n' roll's '''";
+        assert_eq!(contents(text), ["It has virtue,", "a close look"]);
+        assert!(find_quotes(text).iter().all(|q| q.apostrophe_marks));
+        assert!(!find_quotes("\"We won,\" she said.")[0].apostrophe_marks);
     }
 
     #[test]
