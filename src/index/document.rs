@@ -17,11 +17,15 @@ use crate::clean::ParagraphKind;
 use crate::corpus::article_key;
 use crate::tagger::EntityKind;
 
+fn body_kind() -> ParagraphKind {
+    ParagraphKind::Body
+}
+
 /// A span relative to the paragraph start.
 type Rel = (u32, u32);
 
 /// The stored part of a paragraph; short keys because it is stored 900,000 times.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     title: Option<String>,
@@ -31,6 +35,9 @@ struct Stored {
     source: Option<String>,
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     section: Option<String>,
+    /// Facets are indexed, not stored, so the kind travels here too.
+    #[serde(rename = "k", default = "body_kind")]
+    kind: ParagraphKind,
     #[serde(rename = "b", default)]
     start: usize,
     #[serde(rename = "p", default, skip_serializing_if = "Vec::is_empty")]
@@ -107,6 +114,23 @@ fn add_entities(doc: &mut TantivyDocument, f: &Fields, entities: &[Entity]) {
     }
 }
 
+impl Stored {
+    /// What a document without a readable record shows.
+    fn empty() -> Stored {
+        Stored {
+            title: None,
+            date: None,
+            source: None,
+            section: None,
+            kind: ParagraphKind::Body,
+            start: 0,
+            speakers: Vec::new(),
+            attributions: Vec::new(),
+            entities: Vec::new(),
+        }
+    }
+}
+
 fn stored(record: &ParagraphRecord) -> Stored {
     let start = record.start;
     let attributions = record
@@ -134,6 +158,7 @@ fn stored(record: &ParagraphRecord) -> Stored {
         date: record.date,
         source: record.source.clone(),
         section: record.section.clone(),
+        kind: record.kind,
         start,
         speakers: record.speakers.clone(),
         attributions,
@@ -145,14 +170,10 @@ fn stored(record: &ParagraphRecord) -> Stored {
 pub fn read_record(f: &Fields, doc: &TantivyDocument) -> ParagraphRecord {
     let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
     let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-    let stored: Stored = text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+    let stored: Stored = text_of(f.record).and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_else(Stored::empty);
     let text = text_of(f.text).unwrap_or_default();
     let start = stored.start;
-    let kind = doc
-        .get_first(f.kind)
-        .and_then(|v| v.as_facet())
-        .and_then(|facet| facet.rsplit('/').next().and_then(ParagraphKind::parse))
-        .unwrap_or(ParagraphKind::Body);
+    let kind = stored.kind;
     let speakers = stored.speakers;
     let attributions = stored
         .attributions

@@ -10,6 +10,10 @@ use crate::{Error, Result};
 /// Most hits one page may ask for.
 pub const MAX_LIMIT: usize = 1000;
 
+/// Deepest page start: ranking deeper than this is not browsing, and offset plus limit
+/// must stay far from overflow.
+pub const MAX_OFFSET: usize = 100_000;
+
 /// Deepest parenthesis nesting a query may have. tantivy's query parser recurses once per
 /// level, so ten thousand `(` overflowed the stack and aborted the process (or a server
 /// thread) instead of failing the request.
@@ -88,6 +92,9 @@ impl Request {
         if self.limit > MAX_LIMIT {
             return Err(invalid("limit", format!("{} is over the maximum of {MAX_LIMIT}", self.limit)));
         }
+        if self.offset > MAX_OFFSET {
+            return Err(invalid("offset", format!("{} is over the maximum of {MAX_OFFSET}", self.offset)));
+        }
         if let (Some(since), Some(until)) = (self.since, self.until) {
             if since > until {
                 return Err(invalid("since", format!("{since} is after --until {until}")));
@@ -144,6 +151,8 @@ mod tests {
     fn validation_names_the_parameter() {
         let r = Request { limit: 5000, ..Request::new("x") };
         assert!(r.validate().unwrap_err().to_string().contains("invalid limit"));
+        let r = Request { offset: MAX_OFFSET + 1, ..Request::new("x") };
+        assert!(r.validate().unwrap_err().to_string().contains("invalid offset"));
         let r = Request { parties: vec!["Whig".into()], ..Request::new("x") };
         assert!(r.validate().unwrap_err().to_string().contains("unknown party `Whig`"));
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();

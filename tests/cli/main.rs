@@ -232,7 +232,10 @@ fn kinds_are_excluded_by_default_and_included_on_request() {
     let corpus = Corpus::with_seed();
     corpus.index_ok();
     assert_eq!(search_json(&corpus, &["exhibition"]).total, 0);
-    assert_eq!(search_json(&corpus, &["exhibition", "--kind", "caption"]).total, 1);
+    let captions = search_json(&corpus, &["exhibition", "--kind", "caption"]);
+    assert_eq!(captions.total, 1);
+    // Regression: hits reported every paragraph as body (the kind facet is not stored).
+    assert_eq!(captions.hits[0].kind, newsdex::clean::ParagraphKind::Caption);
     let quoted = search_json(&corpus, &["russia", "--quotes"]);
     assert!(quoted.total > 0 && quoted.hits.iter().all(|h| !h.speakers.is_empty()));
 }
