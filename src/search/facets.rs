@@ -25,6 +25,9 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 /// Candidates taken from each segment, per value listed.
 const CANDIDATES_PER_K: usize = 4;
 
+/// A name filter: the facet field and the normalised names asked for.
+type MatchKey = (String, Vec<String>);
+
 /// Sorted encoded facet names of one segment's field, indexed by ordinal.
 type Names = Arc<Vec<Box<[u8]>>>;
 
@@ -35,6 +38,8 @@ type Names = Arc<Vec<Box<[u8]>>>;
 #[derive(Default)]
 pub struct FacetNames {
     names: Mutex<HashMap<(SegmentId, String), Names>>,
+    /// Facets matched by a name filter (field, keys), for the current set of segments.
+    matches: Mutex<HashMap<MatchKey, Arc<Vec<Facet>>>>,
 }
 
 impl FacetNames {
@@ -62,6 +67,21 @@ impl FacetNames {
         searcher: &tantivy::Searcher,
         field: &str,
         wanted: &[String],
+    ) -> tantivy::Result<Arc<Vec<Facet>>> {
+        let key = (field.to_owned(), wanted.to_vec());
+        if let Some(found) = self.matches.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let found = Arc::new(self.scan_matching(searcher, field, wanted)?);
+        self.matches.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::clone(&found));
+        Ok(found)
+    }
+
+    fn scan_matching(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: &str,
+        wanted: &[String],
     ) -> tantivy::Result<Vec<Facet>> {
         let mut found: std::collections::BTreeSet<Box<[u8]>> = Default::default();
         let mut lower = Vec::new();
@@ -83,7 +103,14 @@ impl FacetNames {
 
     /// Forgets segments not in `live` (after merges).
     pub fn retain(&self, live: &[SegmentId]) {
-        self.names.lock().unwrap_or_else(|e| e.into_inner()).retain(|(segment, _), _| live.contains(segment));
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let before = names.len();
+        names.retain(|(segment, _), _| live.contains(segment));
+        let new_segment = live.iter().any(|segment| !names.keys().any(|(s, _)| s == segment));
+        if names.len() != before || new_segment {
+            // Matches were computed over other segments.
+            self.matches.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
     }
 }
 
