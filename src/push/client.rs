@@ -148,19 +148,30 @@ impl Client {
         &self.nodes
     }
 
-    /// Sends this client's requests to the cluster's leader first, when a node says it is
-    /// the leader: the leader answers a write once it has applied it, so its reads see the
-    /// writes just made, where a follower may lag a moment behind. Returns whether a leader
-    /// was found; without one, requests go round the nodes.
+    /// Sends this client's requests to the cluster's leader first: the leader answers a
+    /// write once it has applied it, so its reads see the writes just made, where a
+    /// follower may lag behind (or, between leaders, answer an export with nothing). While
+    /// the nodes that answer `/debug` have no leader (an election after a node failure),
+    /// waits for one as the retry policy allows. Returns whether a leader was found;
+    /// without one (or without access to `/debug`), requests go round the nodes.
     pub fn prefer_leader(&self) -> bool {
-        let leader = (0..self.nodes.len()).find(|&node| {
-            self.try_once(node, Method::Get, "/debug", &[], None)
-                .ok()
-                .and_then(|body| serde_json::from_str::<Value>(&body).ok())
-                .is_some_and(|v| v["state"] == 1)
-        });
-        *self.preferred.lock().unwrap_or_else(|e| e.into_inner()) = leader;
-        leader.is_some()
+        for attempt in 0..self.retry.attempts.max(1) {
+            if attempt > 0 {
+                std::thread::sleep(self.retry.delay(attempt - 1));
+            }
+            let states: Vec<Option<Value>> = (0..self.nodes.len())
+                .map(|node| {
+                    let body = self.try_once(node, Method::Get, "/debug", &[], None).ok()?;
+                    serde_json::from_str::<Value>(&body).ok()
+                })
+                .collect();
+            let leader = states.iter().position(|s| s.as_ref().is_some_and(|v| v["state"] == 1));
+            if leader.is_some() || states.iter().all(Option::is_none) {
+                *self.preferred.lock().unwrap_or_else(|e| e.into_inner()) = leader;
+                return leader.is_some();
+            }
+        }
+        false
     }
 
     /// Whether some node answers `/health` with `ok`.
@@ -391,6 +402,7 @@ mod tests {
         let err = c.get_collection("x").unwrap_err().to_string();
         assert!(err.contains("gave up after 3 tries"), "{err}");
         assert!(!c.healthy());
+        assert!(!c.prefer_leader(), "no node answers: no leader, and no waiting for one");
     }
 
     #[test]
