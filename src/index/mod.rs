@@ -9,5 +9,6 @@ mod writer;
 
 pub use document::{read_record, to_document};
 pub use writer::{
-    annotate_raw, build, open_index, read_raw_file, AnnotatedFile, IndexOptions, IndexSummary, Progress, SilentProgress,
+    annotate_raw, build, deleted_files, open_index, read_raw_file, AnnotatedFile, IndexOptions, IndexSummary, Progress,
+    SilentProgress,
 };

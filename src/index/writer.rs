@@ -3,6 +3,7 @@
 //! writer (its `add_document` is thread-safe), committing every few thousand files so an
 //! interruption loses at most the work since the last commit.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -201,6 +202,31 @@ fn lock_error(dir: &Path, e: tantivy::TantivyError) -> Error {
     }
 }
 
+/// Files of `recorded` under the walked `roots` that the walk no longer found. Files
+/// under a directory the walk could not read are kept: an unreadable directory is not a
+/// deletion. Shared by `index` and `push`.
+pub fn deleted_files(recorded: &BTreeMap<String, FileEntry>, roots: &[PathBuf], walked: &corpus::Walk) -> Vec<String> {
+    let present: std::collections::HashSet<&str> = walked.files.iter().map(|f| f.label.as_str()).collect();
+    let unreadable: Vec<String> = walked
+        .errors
+        .iter()
+        .filter_map(|e| match e {
+            Error::Io { path, .. } => Some(path.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let roots: Vec<String> = roots.iter().map(|r| corpus::path_label(r)).collect();
+    // Component-wise: root `corpus` holds `corpus/a.txt`, not `corpus2/a.txt`.
+    let under = |label: &str, dir: &str| Path::new(label).starts_with(dir);
+    recorded
+        .keys()
+        .filter(|label| roots.iter().any(|r| under(label, r)))
+        .filter(|label| !present.contains(label.as_str()))
+        .filter(|label| !unreadable.iter().any(|u| under(label, u)))
+        .cloned()
+        .collect()
+}
+
 /// The outcome of one file, sent from a worker to the coordinating thread.
 enum FileOutcome {
     Indexed { label: String, entry: FileEntry, warnings: Vec<Error> },
@@ -255,8 +281,7 @@ pub fn build(options: &IndexOptions, annotator: Annotator, progress: &dyn Progre
 }
 
 /// Deletes the paragraphs of manifest files under the walked roots that the walk no
-/// longer found. Files under a directory the walk could not read are kept: an unreadable
-/// directory is not a deletion.
+/// longer found (see [`deleted_files`]).
 fn remove_deleted(
     writer: &IndexWriter,
     fields: &Fields,
@@ -264,26 +289,7 @@ fn remove_deleted(
     roots: &[PathBuf],
     walked: &corpus::Walk,
 ) -> u64 {
-    let present: std::collections::HashSet<&str> = walked.files.iter().map(|f| f.label.as_str()).collect();
-    let unreadable: Vec<String> = walked
-        .errors
-        .iter()
-        .filter_map(|e| match e {
-            Error::Io { path, .. } => Some(path.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    let roots: Vec<String> = roots.iter().map(|r| corpus::path_label(r)).collect();
-    // Component-wise: root `corpus` holds `corpus/a.txt`, not `corpus2/a.txt`.
-    let under = |label: &str, dir: &str| Path::new(label).starts_with(dir);
-    let gone: Vec<String> = manifest
-        .files
-        .keys()
-        .filter(|label| roots.iter().any(|r| under(label, r)))
-        .filter(|label| !present.contains(label.as_str()))
-        .filter(|label| !unreadable.iter().any(|u| under(label, u)))
-        .cloned()
-        .collect();
+    let gone = deleted_files(&manifest.files, roots, walked);
     for label in &gone {
         writer.delete_term(Term::from_field_text(fields.path, label));
         manifest.files.remove(label);

@@ -18,7 +18,7 @@ pub mod query;
 pub mod schema;
 pub mod state;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -26,7 +26,7 @@ use std::time::Instant;
 use crate::annotate::Annotator;
 use crate::corpus::{self, CorpusFile, FieldMap};
 use crate::index::manifest::FileEntry;
-use crate::index::{annotate_raw, read_raw_file, IndexSummary, Progress};
+use crate::index::{annotate_raw, deleted_files, read_raw_file, IndexSummary, Progress};
 use crate::{Error, Result};
 pub use client::{Client, ImportOutcome, RetryPolicy};
 pub use schema::{ServerDocument, DEFAULT_COLLECTION};
@@ -152,28 +152,6 @@ fn prepare_collections(client: &Client, collection: &str, rebuild: bool) -> Resu
         client.create_collection(&state::state_schema(&files))?;
     }
     Ok(())
-}
-
-/// Pushed files under the walked roots that the walk no longer found. Files under a
-/// directory the walk could not read are kept: an unreadable directory is not a deletion.
-fn deleted_files(pushed: &BTreeMap<String, FileEntry>, roots: &[PathBuf], walked: &corpus::Walk) -> Vec<String> {
-    let present: HashSet<&str> = walked.files.iter().map(|f| f.label.as_str()).collect();
-    let unreadable: Vec<String> = walked
-        .errors
-        .iter()
-        .filter_map(|e| match e {
-            Error::Io { path, .. } => Some(path.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    let roots: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
-    pushed
-        .keys()
-        .filter(|label| roots.iter().any(|r| label.starts_with(r.as_str())))
-        .filter(|label| !present.contains(label.as_str()))
-        .filter(|label| !unreadable.iter().any(|u| label.starts_with(u.as_str())))
-        .cloned()
-        .collect()
 }
 
 /// Reads and annotates `todo` on `threads` worker threads, handing each outcome with the
