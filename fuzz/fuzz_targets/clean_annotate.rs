@@ -37,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
         }
         for e in &r.entities {
             inside(e.span);
-            assert_eq!(&body[e.span[0]..e.span[1]], e.text);
+            // Entity text is paragraph text: line breaks inside a name read as spaces.
+            assert_eq!(body[e.span[0]..e.span[1]].replace(['\n', '\r'], " "), e.text);
         }
     }
     assert_eq!(annotator.annotate(&article), records, "annotation is not deterministic");

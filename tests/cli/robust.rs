@@ -653,6 +653,10 @@ proptest::proptest! {
             for span in own.chain(r.entities.iter().map(|e| e.span)) {
                 proptest::prop_assert!(inside(span) && on_chars(span), "span {:?} outside {}..{}", span, r.start, r.end);
             }
+            for e in &r.entities {
+                // Entity text is paragraph text: a line break inside a name reads as a space.
+                proptest::prop_assert_eq!(&body[e.span[0]..e.span[1]].replace(['\n', '\r'], " "), &e.text);
+            }
             for source in r.attributions.iter().filter_map(|a| a.source) {
                 proptest::prop_assert!(on_chars(source), "source {:?}", source);
                 proptest::prop_assert!(inside(source) || source[1] <= r.start, "source {:?} after paragraph {}..{}", source, r.start, r.end);
