@@ -53,6 +53,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let progress = super::push::progress_bar(args.quiet);
     let summary = newsdex::export::export(&options, annotator, &progress)?;
     let target = format!("{} ({} + {})", args.dir.display(), args.format.schema_file(), args.format.documents_file());
-    eprintln!("{}", super::push::summary_line("exported", &summary, &target, "files written"));
+    eprintln!("{}", super::output::summary_line("exported", &summary, &target, "files written"));
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -1,13 +1,10 @@
 //! `newsdex index`: build or update the index.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use newsdex::annotate::Annotator;
-use newsdex::index::{self, IndexOptions, IndexSummary, Progress};
+use newsdex::index::{self, IndexOptions};
 use newsdex::tagger::Tagger;
 
 use super::output;
@@ -44,46 +41,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// A progress bar on stderr; warnings print above it.
-struct Bar {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-    warnings: Mutex<u64>,
-}
-
-/// Most warnings printed one by one; the rest are counted in the summary.
-const MAX_PRINTED_WARNINGS: u64 = 50;
-
-impl Progress for Bar {
-    fn start(&self, files: u64, _bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_length(files);
-        }
-    }
-    fn advance(&self, _bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        }
-    }
-    fn warn(&self, problem: &newsdex::Error) {
-        let mut n = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
-        *n += 1;
-        if self.quiet || *n > MAX_PRINTED_WARNINGS {
-            return;
-        }
-        let line = format!("newsdex: warning: {problem}");
-        match &self.bar {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut options = IndexOptions::new(args.index.clone(), args.paths.clone());
     options.fields = output::field_map(&args.fields)?;
@@ -95,35 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let roster = output::roster(args.roster.as_deref())?;
     let annotator = Annotator::new(roster, Tagger::builtin());
-    let show_bar = !args.quiet && std::io::stderr().is_terminal();
-    let bar = show_bar.then(|| {
-        let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {per_sec} ETA {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        ProgressBar::new(0).with_style(style)
-    });
-    let progress = Bar { bar, quiet: args.quiet, warnings: Mutex::new(0) };
+    let progress = output::Bar::new(args.quiet, "files");
     let summary = index::build(&options, annotator, &progress)?;
-    eprintln!("{}", summary_line(&summary, &args.index));
+    eprintln!("{}", output::summary_line("indexed", &summary, &format!("index {}", args.index.display()), "commits"));
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn summary_line(s: &IndexSummary, dir: &std::path::Path) -> String {
-    format!(
-        "indexed {} articles, {} paragraphs from {} files in {:.1}s ({} unchanged, {} removed, {} skipped, {} failed, {} warnings, {} commits); index {} now holds {} articles, {} paragraphs",
-        s.articles,
-        s.paragraphs,
-        s.files_indexed,
-        s.elapsed.as_secs_f64(),
-        s.files_unchanged,
-        s.files_removed,
-        s.files_skipped,
-        s.failures.len(),
-        s.warnings.len(),
-        s.commits,
-        dir.display(),
-        s.total_articles,
-        s.total_paragraphs,
-    )
 }

@@ -1,6 +1,10 @@
 //! Shared printing helpers: terminal detection, highlighting, speaker labels.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use newsdex::index::{IndexSummary, Progress};
 
 use newsdex::annotate::Speaker;
 
@@ -53,6 +57,80 @@ pub fn roster(path: Option<&std::path::Path>) -> anyhow::Result<&'static newsdex
         None => Ok(newsdex::roster::Roster::builtin()),
         Some(p) => Ok(Box::leak(Box::new(newsdex::roster::Roster::from_path(p)?))),
     }
+}
+
+/// A progress bar on stderr; warnings print above it.
+pub struct Bar {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    warnings: Mutex<u64>,
+}
+
+/// Most warnings printed one by one; the rest are counted in the summary.
+const MAX_PRINTED_WARNINGS: u64 = 50;
+
+impl Bar {
+    /// A bar when stderr is a terminal and not `quiet`.
+    pub fn new(quiet: bool, unit: &str) -> Bar {
+        let show = !quiet && std::io::stderr().is_terminal();
+        let bar = show.then(|| {
+            let template =
+                format!("{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {unit} {{per_sec}} ETA {{eta}}");
+            let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+            ProgressBar::new(0).with_style(style)
+        });
+        Bar { bar, quiet, warnings: Mutex::new(0) }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, files: u64, _bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(files);
+        }
+    }
+    fn advance(&self, _bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+    fn warn(&self, problem: &newsdex::Error) {
+        let mut n = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        *n += 1;
+        if self.quiet || *n > MAX_PRINTED_WARNINGS {
+            return;
+        }
+        let line = format!("newsdex: warning: {problem}");
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The one-line summary, worded as `index`'s: `verb` what was done, `target` where it
+/// went, `batches` what `commits` counts.
+pub fn summary_line(verb: &str, s: &IndexSummary, target: &str, batches: &str) -> String {
+    format!(
+        "{verb} {} articles, {} paragraphs from {} files in {:.1}s ({} unchanged, {} removed, {} skipped, {} failed, {} warnings, {} {batches}); {target} now holds {} articles, {} paragraphs",
+        s.articles,
+        s.paragraphs,
+        s.files_indexed,
+        s.elapsed.as_secs_f64(),
+        s.files_unchanged,
+        s.files_removed,
+        s.files_skipped,
+        s.failures.len(),
+        s.warnings.len(),
+        s.commits,
+        s.total_articles,
+        s.total_paragraphs,
+    )
 }
 
 #[cfg(test)]

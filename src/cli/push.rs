@@ -1,15 +1,12 @@
 //! `newsdex push`: annotate a corpus and import its paragraphs into a Typesense cluster;
 //! and the `--typesense` options `search` shares.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use newsdex::annotate::Annotator;
-use newsdex::index::{IndexSummary, Progress};
+use newsdex::index::Progress;
 use newsdex::push::query::RemoteSearch;
 use newsdex::push::{Client, PushOptions, DEFAULT_COLLECTION};
 use newsdex::tagger::Tagger;
@@ -82,63 +79,9 @@ pub fn remote_search(server: &ServerArgs) -> anyhow::Result<Option<RemoteSearch>
     Ok(server.client()?.map(|client| RemoteSearch::new(client, server.collection.clone())))
 }
 
-/// A progress bar on stderr; warnings print above it.
-struct Bar {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-    warnings: Mutex<u64>,
-}
-
-/// Most warnings printed one by one; the rest are counted in the summary.
-const MAX_PRINTED_WARNINGS: u64 = 50;
-
-impl Bar {
-    /// A bar when stderr is a terminal and not `quiet`.
-    pub fn new(quiet: bool, unit: &str) -> Bar {
-        let show = !quiet && std::io::stderr().is_terminal();
-        let bar = show.then(|| {
-            let template =
-                format!("{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {unit} {{per_sec}} ETA {{eta}}");
-            let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
-            ProgressBar::new(0).with_style(style)
-        });
-        Bar { bar, quiet, warnings: Mutex::new(0) }
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, files: u64, _bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_length(files);
-        }
-    }
-    fn advance(&self, _bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        }
-    }
-    fn warn(&self, problem: &newsdex::Error) {
-        let mut n = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
-        *n += 1;
-        if self.quiet || *n > MAX_PRINTED_WARNINGS {
-            return;
-        }
-        let line = format!("newsdex: warning: {problem}");
-        match &self.bar {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
 /// A progress reporter for `export` too.
 pub fn progress_bar(quiet: bool) -> impl Progress {
-    Bar::new(quiet, "files")
+    output::Bar::new(quiet, "files")
 }
 
 /// The annotator from `--roster`.
@@ -156,40 +99,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         options.threads = threads.max(1);
     }
     let annotator = annotator(args.roster.as_deref())?;
-    let progress = Bar::new(args.quiet, "files");
+    let progress = output::Bar::new(args.quiet, "files");
     let summary = newsdex::push::push(&client, &options, annotator, &progress)?;
-    eprintln!("{}", summary_line("pushed", &summary, &format!("collection {}", options.collection), "imports"));
+    eprintln!("{}", output::summary_line("pushed", &summary, &format!("collection {}", options.collection), "imports"));
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// The one-line summary, worded as `index`'s: `verb` what was done, `target` where it
-/// went, `batches` what `commits` counts.
-pub fn summary_line(verb: &str, s: &IndexSummary, target: &str, batches: &str) -> String {
-    format!(
-        "{verb} {} articles, {} paragraphs from {} files in {:.1}s ({} unchanged, {} removed, {} skipped, {} failed, {} warnings, {} {batches}); {target} now holds {} articles, {} paragraphs",
-        s.articles,
-        s.paragraphs,
-        s.files_indexed,
-        s.elapsed.as_secs_f64(),
-        s.files_unchanged,
-        s.files_removed,
-        s.files_skipped,
-        s.failures.len(),
-        s.warnings.len(),
-        s.commits,
-        s.total_articles,
-        s.total_paragraphs,
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newsdex::index::IndexSummary;
 
     #[test]
     fn summary_reads_like_index() {
         let s = IndexSummary { articles: 2, paragraphs: 9, files_indexed: 1, commits: 3, ..IndexSummary::default() };
-        let line = summary_line("pushed", &s, "collection news", "imports");
+        let line = output::summary_line("pushed", &s, "collection news", "imports");
         assert!(line.starts_with("pushed 2 articles, 9 paragraphs from 1 files in 0.0s (0 unchanged"), "{line}");
         assert!(line.contains("3 imports); collection news now holds 0 articles"), "{line}");
     }

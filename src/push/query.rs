@@ -295,23 +295,7 @@ fn to_hit(hit: &Value) -> Result<Hit, String> {
         .or_else(|| hit["highlight"].get(names::TEXT));
     let (snippet, highlights) = snippet_of(&record.text, text_highlight);
     let score = hit["text_match"].as_u64().unwrap_or(0) as f64 * 1e-18;
-    Ok(Hit {
-        score: score as f32,
-        path: record.path,
-        article: record.article,
-        title: record.title,
-        date: record.date,
-        source: record.source,
-        paragraph: record.paragraph,
-        kind: record.kind,
-        section: record.section,
-        text: record.text,
-        snippet,
-        highlights,
-        speakers: record.speakers,
-        attributions: record.attributions,
-        entities: record.entities,
-    })
+    Ok(Hit::from_record(record, score as f32, snippet, highlights))
 }
 
 /// The snippet and its highlight ranges: the whole marked paragraph when it is short, else

@@ -160,23 +160,7 @@ impl Searchable {
         let matched: Vec<[usize; 2]> =
             snippet.highlighted().iter().map(|r| [offset + r.start, offset + r.end]).collect();
         let (snippet, highlights) = window(&record.text, &matched, SNIPPET_CHARS);
-        Ok(Hit {
-            score,
-            path: record.path,
-            article: record.article,
-            title: record.title,
-            date: record.date,
-            source: record.source,
-            paragraph: record.paragraph,
-            kind: record.kind,
-            section: record.section,
-            text: record.text,
-            snippet,
-            highlights,
-            speakers: record.speakers,
-            attributions: record.attributions,
-            entities: record.entities,
-        })
+        Ok(Hit::from_record(record, score, snippet, highlights))
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::annotate::{Attribution, Entity, Speaker};
+use crate::annotate::{Attribution, Entity, ParagraphRecord, Speaker};
 use crate::clean::ParagraphKind;
 
 /// A search result: `{"query", "total", "hits", "facets"}`.
@@ -54,6 +54,29 @@ pub struct Hit {
     pub attributions: Vec<Attribution>,
     /// Entities mentioned.
     pub entities: Vec<Entity>,
+}
+
+impl Hit {
+    /// The hit for a stored paragraph `record`, with its score and snippet.
+    pub fn from_record(record: ParagraphRecord, score: f32, snippet: String, highlights: Vec<[usize; 2]>) -> Hit {
+        Hit {
+            score,
+            path: record.path,
+            article: record.article,
+            title: record.title,
+            date: record.date,
+            source: record.source,
+            paragraph: record.paragraph,
+            kind: record.kind,
+            section: record.section,
+            text: record.text,
+            snippet,
+            highlights,
+            speakers: record.speakers,
+            attributions: record.attributions,
+            entities: record.entities,
+        }
+    }
 }
 
 /// Facet counts: `[name, count]` pairs, highest first.
