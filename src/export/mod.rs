@@ -207,14 +207,7 @@ pub fn export(options: &ExportOptions, annotator: Annotator, progress: &dyn Prog
     std::fs::write(&schema_path, schema + "\n").map_err(|e| Error::io(&schema_path, e))?;
 
     let walked = corpus::walk(&options.roots);
-    let mut summary = IndexSummary {
-        files_seen: walked.files.len() as u64,
-        files_skipped: walked.skipped as u64,
-        ..IndexSummary::default()
-    };
-    for error in &walked.errors {
-        progress.warn(error);
-    }
+    let mut summary = IndexSummary::for_walk(&walked, progress);
     summary.failures.extend(walked.errors);
     progress.start(walked.files.len() as u64, walked.files.iter().map(|f| f.size).sum());
     let docs_path = dir.join(options.format.documents_file());
@@ -231,14 +224,7 @@ pub fn export(options: &ExportOptions, annotator: Annotator, progress: &dyn Prog
                     for document in &documents {
                         out.write(document)?;
                     }
-                    summary.files_indexed += 1;
-                    summary.articles += entry.articles;
-                    summary.paragraphs += entry.paragraphs;
-                    summary.bytes_read += entry.size;
-                    for w in &warnings {
-                        progress.warn(w);
-                    }
-                    summary.warnings.extend(warnings);
+                    summary.add_indexed(&entry, warnings, progress);
                 }
                 FileOutcome::Unchanged { .. } => {}
                 FileOutcome::Failed { error } => {

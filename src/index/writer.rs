@@ -89,6 +89,34 @@ pub struct IndexSummary {
     pub elapsed: Duration,
 }
 
+impl IndexSummary {
+    /// A summary opened on a walk: the files it found and skipped. Walk errors are
+    /// reported to `progress`; the caller decides when they count as failures.
+    pub fn for_walk(walked: &corpus::Walk, progress: &dyn Progress) -> IndexSummary {
+        for error in &walked.errors {
+            progress.warn(error);
+        }
+        IndexSummary {
+            files_seen: walked.files.len() as u64,
+            files_skipped: walked.skipped as u64,
+            ..IndexSummary::default()
+        }
+    }
+
+    /// Counts one file read and annotated: its articles, paragraphs, bytes and warnings
+    /// (reported to `progress` as they are counted).
+    pub fn add_indexed(&mut self, entry: &FileEntry, warnings: Vec<Error>, progress: &dyn Progress) {
+        self.files_indexed += 1;
+        self.articles += entry.articles;
+        self.paragraphs += entry.paragraphs;
+        self.bytes_read += entry.size;
+        for w in &warnings {
+            progress.warn(w);
+        }
+        self.warnings.extend(warnings);
+    }
+}
+
 /// Receives progress from a run; the CLI draws a bar with it.
 pub trait Progress: Sync {
     /// The run will look at `files` files (`bytes` in all).
@@ -243,14 +271,7 @@ pub fn build(options: &IndexOptions, annotator: Annotator, progress: &dyn Progre
         .writer_with_num_threads(options.index_threads.max(1), options.memory_budget.max(15 << 20))
         .map_err(|e| lock_error(&options.index_dir, e))?;
     let walked = corpus::walk(&options.roots);
-    let mut summary = IndexSummary {
-        files_seen: walked.files.len() as u64,
-        files_skipped: walked.skipped as u64,
-        ..IndexSummary::default()
-    };
-    for error in walked.errors.iter() {
-        progress.warn(error);
-    }
+    let mut summary = IndexSummary::for_walk(&walked, progress);
     summary.files_removed = remove_deleted(&writer, &fields, &mut manifest, &options.roots, &walked);
     summary.failures.extend(walked.errors);
 
@@ -432,14 +453,7 @@ fn apply_outcomes(
     for outcome in outcomes {
         match outcome {
             FileOutcome::Indexed { label, entry, warnings } => {
-                summary.files_indexed += 1;
-                summary.articles += entry.articles;
-                summary.paragraphs += entry.paragraphs;
-                summary.bytes_read += entry.size;
-                for w in &warnings {
-                    progress.warn(w);
-                }
-                summary.warnings.extend(warnings);
+                summary.add_indexed(&entry, warnings, progress);
                 manifest.files.insert(label, entry);
             }
             FileOutcome::Unchanged { label, entry } => {

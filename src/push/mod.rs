@@ -88,14 +88,7 @@ pub fn push(
     prepare_collections(client, collection, options.rebuild)?;
     let mut pushed = state::load(client, collection)?;
     let walked = corpus::walk(&options.roots);
-    let mut summary = IndexSummary {
-        files_seen: walked.files.len() as u64,
-        files_skipped: walked.skipped as u64,
-        ..IndexSummary::default()
-    };
-    for error in &walked.errors {
-        progress.warn(error);
-    }
+    let mut summary = IndexSummary::for_walk(&walked, progress);
     let gone = deleted_files(&pushed, &options.roots, &walked);
     if !gone.is_empty() {
         let labels: Vec<&str> = gone.iter().map(String::as_str).collect();
@@ -300,14 +293,7 @@ impl Sender<'_> {
                 self.summary.failures.push(error);
                 continue;
             }
-            self.summary.files_indexed += 1;
-            self.summary.articles += entry.articles;
-            self.summary.paragraphs += entry.paragraphs;
-            self.summary.bytes_read += entry.size;
-            for w in &warnings {
-                self.progress.warn(w);
-            }
-            self.summary.warnings.extend(warnings);
+            self.summary.add_indexed(&entry, warnings, self.progress);
             done.push((label, entry));
         }
         state::save(self.client, collection, &done)?;
