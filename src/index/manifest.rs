@@ -3,14 +3,23 @@
 //! replace changed ones and remove deleted ones.
 
 use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// The manifest's file name inside the index directory.
-pub const MANIFEST_FILE: &str = "newsdex-manifest.json";
+/// The manifest's file name inside the index directory: gzipped JSON, because for a large
+/// corpus the plain form (random hashes and file names) is 2 % of the index.
+pub const MANIFEST_FILE: &str = "newsdex-manifest.json.gz";
+
+/// The plain-JSON manifest of indexes before schema version 5, read only to tell their
+/// version.
+pub const LEGACY_MANIFEST_FILE: &str = "newsdex-manifest.json";
+
+/// What every manifest file name (current, legacy, temporary) starts with.
+pub const MANIFEST_PREFIX: &str = "newsdex-manifest";
 
 /// One indexed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,13 +53,17 @@ impl Manifest {
 
     /// Reads the manifest of the index at `dir`, or `None` when it has none.
     pub fn load(dir: &Path) -> Result<Option<Manifest>> {
-        let path = dir.join(MANIFEST_FILE);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| Error::parse(&path, Some(e.line()), format!("corrupt index manifest: {e}"))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(path, e)),
+        if let Some(bytes) = read_if_present(&dir.join(MANIFEST_FILE))? {
+            let path = dir.join(MANIFEST_FILE);
+            let mut json = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .read_to_end(&mut json)
+                .map_err(|e| Error::parse(&path, None, format!("corrupt index manifest: {e}")))?;
+            return parse(&path, &json).map(Some);
+        }
+        match read_if_present(&dir.join(LEGACY_MANIFEST_FILE))? {
+            Some(json) => parse(&dir.join(LEGACY_MANIFEST_FILE), &json).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -59,7 +72,9 @@ impl Manifest {
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = dir.join(MANIFEST_FILE);
         let tmp: PathBuf = dir.join(format!("{MANIFEST_FILE}.tmp"));
-        let bytes = serde_json::to_vec(self).map_err(|e| Error::parse(&path, None, e.to_string()))?;
+        let json = serde_json::to_vec(self).map_err(|e| Error::parse(&path, None, e.to_string()))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let bytes = gz.write_all(&json).and_then(|()| gz.finish()).map_err(|e| Error::io(&path, e))?;
         std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
@@ -68,6 +83,18 @@ impl Manifest {
     pub fn totals(&self) -> (u64, u64) {
         self.files.values().fold((0, 0), |(a, p), f| (a + f.articles, p + f.paragraphs))
     }
+}
+
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+fn parse(path: &Path, json: &[u8]) -> Result<Manifest> {
+    serde_json::from_slice(json).map_err(|e| Error::parse(path, Some(e.line()), format!("corrupt index manifest: {e}")))
 }
 
 impl Default for Manifest {
@@ -94,8 +121,18 @@ mod tests {
     #[test]
     fn corrupt_manifest_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(MANIFEST_FILE), "{not json").unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE), "{not gzip").unwrap();
         let err = Manifest::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains(MANIFEST_FILE), "{err}");
+    }
+
+    #[test]
+    fn legacy_plain_manifest_still_tells_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(LEGACY_MANIFEST_FILE), r#"{"schema_version":4,"files":{}}"#).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap().map(|m| m.schema_version), Some(4));
+        std::fs::write(dir.path().join(LEGACY_MANIFEST_FILE), "{not json").unwrap();
+        let err = Manifest::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains(LEGACY_MANIFEST_FILE), "{err}");
     }
 }

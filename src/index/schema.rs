@@ -3,12 +3,12 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, FAST, INDEXED, STORED, STRING,
+    TextOptions, FAST, INDEXED, STORED,
 };
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with another
 /// version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The tokenizer for searchable text: lowercasing, English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -121,8 +121,11 @@ pub fn schema() -> Schema {
     b.add_text_field(names::TEXT, searchable.clone().set_stored());
     // Titles are shown from the stored record; the field is for `title:` queries only.
     b.add_text_field(names::TITLE, searchable);
-    b.add_text_field(names::PATH, STRING | STORED);
-    b.add_text_field(names::ARTICLE_KEY, STRING);
+    // Exact keys are only matched, never scored: no field norms (a byte per document each).
+    let key = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw").set_fieldnorms(false));
+    b.add_text_field(names::PATH, key.clone().set_stored());
+    b.add_text_field(names::ARTICLE_KEY, key);
     b.add_u64_field(names::ARTICLE, NumericOptions::default().set_stored());
     b.add_u64_field(names::PARAGRAPH, NumericOptions::default().set_stored() | FAST);
     b.add_date_field(names::DATE, DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds));

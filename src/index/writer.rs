@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter, Term};
 
 use super::document::to_document;
-use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
+use super::manifest::{FileEntry, Manifest, MANIFEST_PREFIX};
 use super::schema::{schema, Fields, SCHEMA_VERSION};
 use crate::annotate::{Annotator, ParagraphRecord};
 use crate::corpus::{self, CorpusFile, FieldMap, Format};
@@ -187,12 +187,14 @@ fn open_for_writing(options: &IndexOptions) -> Result<(Index, Manifest)> {
 
 /// zstd for the document store: stored paragraphs are most of the index, zstd makes
 /// them about 40 % smaller than lz4, and only the hits shown are ever decompressed.
+/// 128 KB blocks compress 8 % better than 32 KB ones (one AllSides sample); the reader's
+/// block cache keeps a page of hits from decompressing a block twice.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 32 * 1024,
+        docstore_blocksize: 128 * 1024,
         ..tantivy::IndexSettings::default()
     }
 }
@@ -205,7 +207,7 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "meta.json"
             || name == ".managed.json"
-            || name.starts_with(MANIFEST_FILE)
+            || name.starts_with(MANIFEST_PREFIX)
             || name.ends_with(".idx")
             || name.ends_with(".pos")
             || name.ends_with(".term")

@@ -492,8 +492,7 @@ fn start_index(corpus: &Corpus, extra: &[&str]) -> Child {
 
 /// Files recorded in the index manifest (0 before the first commit).
 fn manifest_files(index_dir: &Path) -> usize {
-    let Ok(bytes) = std::fs::read(index_dir.join(newsdex::index::manifest::MANIFEST_FILE)) else { return 0 };
-    serde_json::from_slice::<newsdex::index::manifest::Manifest>(&bytes).map_or(0, |m| m.files.len())
+    newsdex::index::manifest::Manifest::load(index_dir).ok().flatten().map_or(0, |m| m.files.len())
 }
 
 /// Waits until the running index has committed at least one chunk of files.
@@ -575,11 +574,9 @@ fn index_of_another_schema_version_asks_for_a_rebuild() {
     let corpus = Corpus::new();
     corpus.write("a.txt", "Versionword article.");
     corpus.index_ok();
-    let manifest_path = corpus.index().join(newsdex::index::manifest::MANIFEST_FILE);
-    let mut manifest: newsdex::index::manifest::Manifest =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let mut manifest = newsdex::index::manifest::Manifest::load(&corpus.index()).unwrap().unwrap();
     manifest.schema_version += 1;
-    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    manifest.save(&corpus.index()).unwrap();
     let rebuild = "rebuild with `newsdex index --rebuild`";
     search(&corpus.index(), &["versionword"]).0.expect(2, &[rebuild]);
     index(&corpus, &[]).expect(2, &[rebuild]);
