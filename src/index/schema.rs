@@ -127,8 +127,10 @@ pub fn schema() -> Schema {
     b.add_text_field(names::PATH, key.clone().set_stored());
     b.add_text_field(names::ARTICLE_KEY, key);
     b.add_u64_field(names::ARTICLE, NumericOptions::default().set_stored());
-    b.add_u64_field(names::PARAGRAPH, NumericOptions::default().set_stored() | FAST);
-    b.add_date_field(names::DATE, DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds));
+    b.add_u64_field(names::PARAGRAPH, NumericOptions::default().set_stored());
+    // Date ranges run on the fast column (tantivy's range query prefers it), so the date
+    // needs no postings.
+    b.add_date_field(names::DATE, DateOptions::from(STORED | FAST).set_precision(DateTimePrecision::Seconds));
     for facet in [names::KIND, names::SPEAKER, names::PARTY, names::ENTITY, names::SOURCE] {
         b.add_facet_field(facet, FacetOptions::default());
     }
