@@ -1,10 +1,11 @@
 //! Index stage: the tantivy schema ([`schema`]), the manifest of indexed files
-//! ([`manifest`]) and the writer that runs corpus -> clean -> annotate on worker threads
+//! ([`manifest`]), the memoised stemming analyzer ([`stem`]) and the writer that runs corpus -> clean -> annotate on worker threads
 //! and feeds tantivy's own indexing threads.
 
 mod document;
 pub mod manifest;
 pub mod schema;
+pub mod stem;
 mod writer;
 
 pub use document::{read_record, to_document};

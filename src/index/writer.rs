@@ -140,6 +140,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     }
     check_version(dir)?;
     let index = Index::open_in_dir(dir)?;
+    super::stem::register(&index);
     let fields = Fields::resolve(&index.schema()).map_err(|_| Error::SchemaVersion {
         path: dir.to_path_buf(),
         found: 0,
@@ -176,10 +177,12 @@ fn open_for_writing(options: &IndexOptions) -> Result<(Index, Manifest)> {
     if exists && !options.rebuild {
         check_version(dir)?;
         let index = Index::open_in_dir(dir)?;
+        super::stem::register(&index);
         let manifest = Manifest::load(dir)?.unwrap_or_default();
         return Ok((index, manifest));
     }
     let index = Index::builder().schema(schema()).settings(index_settings()).create_in_dir(dir)?;
+    super::stem::register(&index);
     let manifest = Manifest::new();
     manifest.save(dir)?;
     Ok((index, manifest))
