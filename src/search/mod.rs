@@ -5,6 +5,7 @@
 //! documents are read for the hits of the page shown, never for the whole result set.
 
 mod browse;
+mod exclusion;
 mod facets;
 mod request;
 mod response;
@@ -103,7 +104,10 @@ impl Searchable {
         }
         let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
         parser.set_conjunction_by_default();
-        parser.parse_query(text).map_err(|e| Error::InvalidRequest { what: "query".into(), message: e.to_string() })
+        parser
+            .parse_query(text)
+            .map(exclusion::guard_exclusions)
+            .map_err(|e| Error::InvalidRequest { what: "query".into(), message: e.to_string() })
     }
 
     fn filters(&self, searcher: &Searcher, r: &Request) -> Result<Vec<(Occur, Box<dyn Query>)>> {

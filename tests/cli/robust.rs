@@ -409,6 +409,24 @@ fn files_that_vanish_or_change_while_indexing() {
 // Hostile queries
 // ---------------------------------------------------------------------------------------
 
+/// Found by the `search_query` fuzzer: an excluded phrase that matches nothing in one
+/// segment tripped an assertion inside tantivy (see `search::exclusion`).
+#[test]
+fn excluded_phrase_matching_nothing_in_a_segment_is_not_a_crash() {
+    let corpus = Corpus::new();
+    corpus.write("a.txt", "Said a senator, a Republican.");
+    corpus.index_ok();
+    corpus.write("b.txt", "The mayor spoke.\n\nA a vote.");
+    corpus.index_ok();
+    let fuzzed = "-\u{fffd}\u{fffd}a#\u{12}\u{fffd}#a \u{12}\u{fffd} *";
+    for query in [r#"-"a a" *"#, fuzzed] {
+        let args: Vec<&str> = ALL_KINDS.iter().copied().chain(["--", query]).collect();
+        let (run, response) = search(&corpus.index(), &args);
+        assert_eq!(run.code, Some(0), "{query}: {}", run.stderr);
+        assert_eq!(response.map(|r| r.total), Some(2), "{query}");
+    }
+}
+
 #[test]
 fn hostile_queries_give_a_message_or_a_documented_lenient_result() {
     let corpus = Corpus::with_seed();
