@@ -20,8 +20,8 @@ fn the_fixture_is_the_current_version() {
 #[test]
 fn a_model_of_the_current_version_loads_and_tags() {
     let tagger = Tagger::from_bytes(CURRENT).expect("the current-version fixture loads");
-    assert_eq!(tagger.model.stage1.len(), 1);
-    assert_eq!(tagger.model.stage2.len(), 0);
+    assert_eq!(tagger.model.weights.len(0), 1);
+    assert_eq!(tagger.model.weights.len(1), 0);
     // Tagging with a near-empty model is well defined (and finds nothing here).
     let text = "Senator Maria Cantwell spoke in Seattle.";
     for e in tagger.entities(text) {

@@ -103,15 +103,25 @@ pub(crate) struct TokenInfo {
 }
 
 impl TokenInfo {
-    /// Computes the facts for one token in a single pass over its chars.
+    /// Computes the facts for one token in a single pass over its chars. Most words of
+    /// English news are ASCII, which skips UTF-8 decoding.
     pub(crate) fn new(word: &str) -> TokenInfo {
+        if word.is_ascii() {
+            TokenInfo::from_chars(word.bytes().map(char::from))
+        } else {
+            TokenInfo::from_chars(word.chars())
+        }
+    }
+
+    #[inline(always)]
+    fn from_chars(chars: impl Iterator<Item = char>) -> TokenInfo {
         let mut lower = 0x51_7CC1_B727_220Au64;
         let mut short = 0x2545_F491_4F6C_DD1Du64;
         let mut last_shape = '\0';
         let mut flags = 0u16;
         let mut n_chars = 0usize;
         let mut all_lower = true;
-        for (i, c) in word.chars().enumerate() {
+        for (i, c) in chars.enumerate() {
             n_chars += 1;
             all_lower &= c.is_lowercase();
             lower = step(lower, lower_char(c) as u32);
@@ -169,10 +179,37 @@ pub(crate) struct WordHashes {
     pub n_affix: usize,
 }
 
+/// Seed of the exact-form hash.
+const EXACT_SEED: u64 = 0x1234_5678_9ABC_DEF1;
+/// Seed of the suffix hashes.
+const SUFFIX_SEED: u64 = 0xA54F_F53A_5F1D_36F1;
+
+/// The hashes of the 1-4 char suffixes of the lowercase form of `word` (as many as it has
+/// chars).
+#[inline]
+fn suffix_hashes(word: &str, out: &mut [u64; 4]) {
+    let mut s = SUFFIX_SEED;
+    for (k, c) in word.chars().rev().take(4).enumerate() {
+        s = step(s, lower_char(c) as u32);
+        out[k] = s;
+    }
+}
+
+/// What the features of the *next* token need of a word: its exact-form hash and, when
+/// it has three chars or more, its three-char suffix hash (as in [`WordHashes`]).
+#[inline]
+pub(crate) fn exact_and_suffix3(word: &str) -> (u64, Option<u64>) {
+    let exact = word.chars().fold(EXACT_SEED, |h, c| step(h, normalize_char(c) as u32));
+    let mut suffix = [0; 4];
+    suffix_hashes(word, &mut suffix);
+    let has_three = word.chars().nth(2).is_some();
+    (exact, has_three.then_some(suffix[2]))
+}
+
 impl WordHashes {
     pub(crate) fn new(word: &str) -> WordHashes {
         let mut out = WordHashes::default();
-        let mut exact = 0x1234_5678_9ABC_DEF1u64;
+        let mut exact = EXACT_SEED;
         let mut long = 0x0FED_CBA9_8765_4321u64;
         let mut last_shape = '\0';
         let mut run = 0usize;
@@ -197,11 +234,7 @@ impl WordHashes {
             }
             n += 1;
         }
-        let mut s = 0xA54F_F53A_5F1D_36F1u64;
-        for (k, c) in word.chars().rev().take(4).enumerate() {
-            s = step(s, lower_char(c) as u32);
-            out.suffix[k] = s;
-        }
+        suffix_hashes(word, &mut out.suffix);
         out.exact = exact;
         out.long_shape = long;
         out.n_affix = n.min(4);
@@ -311,8 +344,16 @@ impl SentenceView<'_> {
         }
     }
 
-    /// Appends the features of token `i` that do not depend on earlier predictions.
+    /// Appends the features of token `i` that do not depend on earlier predictions:
+    /// [`Self::token_features`], then in stage 2 [`Self::doc_features`].
     pub(crate) fn static_features(&self, i: usize, out: &mut Vec<u64>) {
+        self.token_features(i, out);
+        self.doc_features(i, out);
+    }
+
+    /// Appends the features of token `i` that are the same in both stages: the token,
+    /// its neighbours, word classes, aggregated contexts and gazetteer marks.
+    pub(crate) fn token_features(&self, i: usize, out: &mut Vec<u64>) {
         let info = &self.info[i];
         let w = WordHashes::new(self.words[i]);
         let ii = i as isize;
@@ -342,13 +383,12 @@ impl SentenceView<'_> {
             out.push(mix(tpl::CAPS_SENT_SHAPE, info.short_shape));
         }
         if i > 0 {
-            let prev = self.words[i - 1];
-            let ws = WordHashes::new(prev);
-            if ws.n_affix >= 3 {
-                out.push(mix(tpl::SUFFIX3_M1, ws.suffix[2]));
+            let (exact, suffix3) = exact_and_suffix3(self.words[i - 1]);
+            if let Some(suffix3) = suffix3 {
+                out.push(mix(tpl::SUFFIX3_M1, suffix3));
             }
             let init = self.info[i - 1].flags & INIT_UPPER != 0;
-            out.push(mix(tpl::WORD_M1_INIT, mix(ws.exact, u64::from(init))));
+            out.push(mix(tpl::WORD_M1_INIT, mix(exact, u64::from(init))));
         }
         let class = info.class;
         let init = u64::from(info.flags & INIT_UPPER != 0);
@@ -376,7 +416,13 @@ impl SentenceView<'_> {
         if i + 1 < self.gaz.len() {
             push_bits(out, tpl::GAZ_P1, self.gaz[i + 1]);
         }
+    }
+
+    /// Appends the stage-2 features of token `i` (none in stage 1): what the first pass
+    /// said about the other occurrences of the word in the document.
+    pub(crate) fn doc_features(&self, i: usize, out: &mut Vec<u64>) {
         if let Some(doc) = self.doc {
+            let info = &self.info[i];
             let d = doc[i];
             push_bits(out, tpl::DOC_HAS, u64::from(d.has));
             out.push(mix(tpl::DOC_MAJ, u64::from(d.majority)));
@@ -515,6 +561,16 @@ mod tests {
         assert_eq!(TokenInfo::new("Washington").short_shape, TokenInfo::new("Obama").short_shape);
         assert_eq!(WordHashes::new("Washington").long_shape, WordHashes::new("Pennsylvania").long_shape);
         assert_ne!(WordHashes::new("Bo").long_shape, WordHashes::new("Bob").long_shape);
+    }
+
+    #[test]
+    fn the_previous_word_hashes_match_the_full_ones() {
+        for w in ["Obama", "of", "U.S.", "’s", "Zoë", "abc"] {
+            let full = WordHashes::new(w);
+            let (exact, suffix3) = exact_and_suffix3(w);
+            assert_eq!(exact, full.exact, "{w}");
+            assert_eq!(suffix3, (full.n_affix >= 3).then_some(full.suffix[2]), "{w}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::features::{
 };
 use super::gazetteer::Gazetteer;
 use super::wordclass::WordClasses;
+use super::IdMap;
 
 /// Version of the model file format and of the feature templates. Bump it whenever
 /// either changes; older files are then refused with a "retrain" message.
@@ -105,70 +106,189 @@ fn fold_key(f: u64) -> u32 {
     }
 }
 
-/// One stage's weights: an open-addressing table from feature key to a dense row of
-/// quantised weights.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Weights {
-    /// `key << 32 | (row + 1)`, 0 when empty.
-    slots: Vec<u64>,
+/// Weights of one stage (`W` = [`N_LABELS`]) or of both (`W` = [`BOTH_STAGES`]: a
+/// feature's stage-1 row then its stage-2 row), as an open-addressing table of 32-bit
+/// feature keys and, at the same slot index, a dense row of quantised label weights.
+///
+/// The keys are small enough to stay in the L2 cache (4 bytes a slot), so probing is
+/// cheap and a feature the model does not know costs no trip to memory; the row of a
+/// known feature is found from its slot without a second, dependent lookup. Scoring finds
+/// all slots first and prefetches their rows, so the cache misses of one token's
+/// features overlap instead of queueing one after another.
+#[derive(Debug, Clone)]
+pub(crate) struct Weights<const W: usize = N_LABELS> {
+    /// Feature key per slot, 0 when empty.
+    keys: Vec<u32>,
+    /// The weights of the feature in the same slot (zero for empty slots).
+    rows: Vec<[i16; W]>,
     mask: usize,
-    rows: Vec<i16>,
+    /// Stored features per stage.
+    lens: Vec<usize>,
 }
+
+/// Row width of a table holding both stages.
+pub(crate) const BOTH_STAGES: usize = 2 * N_LABELS;
 
 /// One feature of a stage as stored in the file: key and its nonzero label weights.
 pub(crate) type SparseRow = (u32, Vec<(u8, i16)>);
 
-impl Weights {
-    /// Builds the table from rows sorted by key.
-    pub(crate) fn from_rows(rows: &[SparseRow]) -> Weights {
-        let cap = (rows.len() * 2).next_power_of_two().max(16);
-        let mut w = Weights { slots: vec![0; cap], mask: cap - 1, rows: vec![0; rows.len() * N_LABELS] };
-        for (r, (key, entries)) in rows.iter().enumerate() {
-            let mut s = *key as usize & w.mask;
-            while w.slots[s] != 0 {
-                s = (s + 1) & w.mask;
+/// Features looked up together: their slots are found and prefetched in one pass.
+const SCORE_BATCH: usize = 64;
+
+impl<const W: usize> Default for Weights<W> {
+    fn default() -> Self {
+        Weights::from_stages(&[])
+    }
+}
+
+impl Weights<N_LABELS> {
+    /// Builds one stage's table from its rows.
+    pub(crate) fn from_rows(rows: &[SparseRow]) -> Self {
+        Weights::from_stages(&[rows])
+    }
+}
+
+impl<const W: usize> Weights<W> {
+    /// Builds the table from the rows of each stage (stage `k` fills columns
+    /// `k * N_LABELS..`); a feature of several stages gets one slot.
+    pub(crate) fn from_stages(stages: &[&[SparseRow]]) -> Self {
+        assert!(stages.len() * N_LABELS <= W, "{} stages do not fit rows of {W}", stages.len());
+        // Most features are in both stages: size the table for the distinct ones.
+        let mut distinct: Vec<u32> = stages.iter().flat_map(|rows| rows.iter().map(|r| r.0)).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let n = distinct.len();
+        // A load factor of at most 3/4 keeps the expected probe runs short.
+        let cap = (n + n / 3 + 1).next_power_of_two().max(16);
+        let mut w = Weights { keys: vec![0; cap], rows: vec![[0; W]; cap], mask: cap - 1, lens: Vec::new() };
+        for (k, rows) in stages.iter().enumerate() {
+            for (key, entries) in rows.iter() {
+                let mut s = *key as usize & w.mask;
+                while w.keys[s] != 0 && w.keys[s] != *key {
+                    s = (s + 1) & w.mask;
+                }
+                w.keys[s] = *key;
+                for &(l, v) in entries {
+                    w.rows[s][k * N_LABELS + l as usize] = v;
+                }
             }
-            w.slots[s] = (u64::from(*key) << 32) | (r as u64 + 1);
-            for &(l, v) in entries {
-                w.rows[r * N_LABELS + l as usize] = v;
-            }
+            w.lens.push(rows.len());
         }
         w
     }
 
-    /// Number of stored features.
-    pub(crate) fn len(&self) -> usize {
-        self.rows.len() / N_LABELS
+    /// Number of stored features of `stage` (0 for a stage the table does not hold).
+    pub(crate) fn len(&self, stage: usize) -> usize {
+        self.lens.get(stage).copied().unwrap_or(0)
     }
 
+    /// The slot of the feature with folded key `key`, if the model knows it.
     #[inline]
-    fn row(&self, f: u64) -> Option<&[i16]> {
-        let key = fold_key(f);
+    fn slot(&self, key: u32) -> Option<usize> {
         let mut s = key as usize & self.mask;
         loop {
-            let slot = *self.slots.get(s)?;
-            if slot == 0 {
-                return None;
+            let k = *self.keys.get(s)?;
+            if k == key {
+                return Some(s);
             }
-            if (slot >> 32) as u32 == key {
-                let r = (slot as u32 - 1) as usize;
-                return Some(&self.rows[r * N_LABELS..(r + 1) * N_LABELS]);
+            if k == 0 {
+                return None;
             }
             s = (s + 1) & self.mask;
         }
     }
-}
 
-impl Scorer for Weights {
+    /// Calls `add` with the row of every feature the table knows, in three passes over
+    /// each batch so that their cache misses overlap: prefetch the home slots of their
+    /// keys, probe the keys and prefetch the rows found, then read the rows.
     #[inline]
-    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
-        for &f in features {
-            if let Some(row) = self.row(f) {
-                for (s, &w) in scores.iter_mut().zip(row) {
-                    *s += i32::from(w);
+    fn for_each_row(&self, features: &[u64], mut add: impl FnMut(&[i16; W])) {
+        let mut keys = [0u32; SCORE_BATCH];
+        let mut found = [0u32; SCORE_BATCH];
+        for batch in features.chunks(SCORE_BATCH) {
+            let keys = &mut keys[..batch.len()];
+            for (key, &f) in keys.iter_mut().zip(batch) {
+                *key = fold_key(f);
+                if let Some(home) = self.keys.get(*key as usize & self.mask) {
+                    prefetch(home);
                 }
             }
+            let mut n = 0;
+            for &key in keys.iter() {
+                if let Some(s) = self.slot(key) {
+                    // A row may span two cache lines.
+                    prefetch(&self.rows[s][0]);
+                    prefetch(&self.rows[s][W - 1]);
+                    found[n] = s as u32;
+                    n += 1;
+                }
+            }
+            for &s in &found[..n] {
+                add(&self.rows[s as usize]);
+            }
         }
+    }
+}
+
+/// Adds a row of weights to scores.
+#[inline(always)]
+fn add_row(scores: &mut [i32; N_LABELS], row: &[i16]) {
+    for (score, &w) in scores.iter_mut().zip(row) {
+        *score += i32::from(w);
+    }
+}
+
+/// Asks the CPU to start loading the cache line of `value`; the caller reads it a little
+/// later, after issuing the loads of the other features of the token.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it never faults and reads nothing into the
+    // program, and `value` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+impl Scorer for Weights<N_LABELS> {
+    #[inline]
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
+        self.for_each_row(features, |row| add_row(scores, row));
+    }
+}
+
+impl Weights<BOTH_STAGES> {
+    /// Adds the stage-1 weights of `features` to `first` and their stage-2 weights to
+    /// `second`, with one lookup per feature.
+    #[inline]
+    fn add_both(&self, features: &[u64], first: &mut [i32; N_LABELS], second: &mut [i32; N_LABELS]) {
+        self.for_each_row(features, |row| {
+            let (a, b) = row.split_at(N_LABELS);
+            add_row(first, a);
+            add_row(second, b);
+        });
+    }
+
+    /// The weights of one stage.
+    fn stage(&self, stage: usize) -> Stage<'_> {
+        Stage { weights: self, offset: stage * N_LABELS }
+    }
+}
+
+/// One stage of a two-stage table, as a [`Scorer`].
+#[derive(Clone, Copy)]
+struct Stage<'a> {
+    weights: &'a Weights<BOTH_STAGES>,
+    offset: usize,
+}
+
+impl Scorer for Stage<'_> {
+    #[inline]
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
+        self.weights.for_each_row(features, |row| add_row(scores, &row[self.offset..]));
     }
 }
 
@@ -203,13 +323,21 @@ pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<Sp
     out
 }
 
-/// A loaded model: gazetteer plus the two stages' weights.
+/// A loaded model: gazetteer, word classes and the two stages' weights.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Model {
     pub gazetteer: Gazetteer,
     pub classes: WordClasses,
-    pub stage1: Weights,
-    pub stage2: Weights,
+    /// Both stages in one table: most features are shared by the stages, and stage 1
+    /// scores them for stage 2 with the same lookup (see [`Model::tag`]).
+    pub weights: Weights<BOTH_STAGES>,
+}
+
+impl Model {
+    /// A model from its parts; an empty `stage2` means a single-stage model.
+    pub(crate) fn new(gazetteer: Gazetteer, classes: WordClasses, stage1: &[SparseRow], stage2: &[SparseRow]) -> Model {
+        Model { gazetteer, classes, weights: Weights::from_stages(&[stage1, stage2]) }
+    }
 }
 
 /// Writes a model file.
@@ -283,6 +411,19 @@ fn model_error(message: String) -> crate::Error {
 
 /// Parses a model file written by [`serialize`].
 pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
+    let file = read_file(bytes)?;
+    Ok(Model::new(file.gazetteer, file.classes, &file.stages[0], &file.stages[1]))
+}
+
+/// The parts of a model file as stored.
+struct ModelFile {
+    gazetteer: Gazetteer,
+    classes: WordClasses,
+    stages: [Vec<SparseRow>; 2],
+}
+
+/// Reads and checks a model file written by [`serialize`].
+fn read_file(bytes: &[u8]) -> crate::Result<ModelFile> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(8).ok() != Some(MAGIC.as_slice()) {
         return Err(model_error("not a newsdex tagger model (bad magic bytes)".into()));
@@ -309,8 +450,8 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
         let h = r.u64()?;
         classes.push((h, r.u32()?));
     }
-    let mut stages = Vec::with_capacity(2);
-    for _ in 0..2 {
+    let mut stages: [Vec<SparseRow>; 2] = Default::default();
+    for stage in &mut stages {
         let n = r.u32()? as usize;
         let mut rows = Vec::with_capacity(n.min(bytes.len() / 5));
         for _ in 0..n {
@@ -326,14 +467,12 @@ pub(crate) fn deserialize(bytes: &[u8]) -> crate::Result<Model> {
             }
             rows.push((key, entries));
         }
-        stages.push(Weights::from_rows(&rows));
+        *stage = rows;
     }
     if r.pos != bytes.len() {
         return Err(model_error(format!("{} trailing bytes", bytes.len() - r.pos)));
     }
-    let stage2 = stages.pop().unwrap_or_default();
-    let stage1 = stages.pop().unwrap_or_default();
-    Ok(Model { gazetteer: Gazetteer::from_entries(gaz), classes: WordClasses::from_entries(classes), stage1, stage2 })
+    Ok(ModelFile { gazetteer: Gazetteer::from_entries(gaz), classes: WordClasses::from_entries(classes), stages })
 }
 
 /// A document prepared for decoding: per-token facts and gazetteer marks, flat, with
@@ -367,11 +506,8 @@ impl<'a> PreparedDoc<'a> {
             let s = s.as_ref();
             let start = doc.words.len();
             doc.words.extend_from_slice(s);
-            doc.info.extend(s.iter().map(|w| {
-                let mut t = TokenInfo::new(w);
-                t.class = classes.get(t.lower);
-                t
-            }));
+            doc.info.extend(s.iter().map(|w| TokenInfo::new(w)));
+            assign_classes(&mut doc.info[start..], classes);
             let info = &doc.info[start..];
             gaz.mark(info, &mut marks);
             doc.gaz.extend_from_slice(&marks);
@@ -399,9 +535,38 @@ impl<'a> PreparedDoc<'a> {
     }
 }
 
+/// Looks up the word classes of the tokens of a sentence whose features may be
+/// extracted: the tokens decoding may score (candidates, and the tokens an entity opened
+/// at one can run on through) and their neighbours. The other tokens' classes are never
+/// read, and each lookup is a likely cache miss.
+fn assign_classes(info: &mut [TokenInfo], classes: &WordClasses) {
+    let mut reachable = false;
+    let mut needed_until = 0;
+    let n = info.len();
+    for i in 0..n {
+        reachable = info[i].is_candidate() || (reachable && info[i].can_continue_entity());
+        if reachable {
+            // This token may be scored: it and both neighbours need their classes.
+            let end = (i + 2).min(n);
+            for t in &mut info[i.saturating_sub(1).max(needed_until)..end] {
+                t.class = classes.get(t.lower);
+            }
+            needed_until = end;
+        }
+    }
+}
+
 /// Greedy left-to-right decoding of one sentence. Tokens that cannot start an entity
-/// (no capital letter) are labelled O without scoring unless an entity is open.
-pub(crate) fn decode_sentence(view: &SentenceView<'_>, scorer: &impl Scorer, labels: &mut [u8], buf: &mut Vec<u64>) {
+/// (no capital letter) are labelled O without scoring unless an entity is open. A scored
+/// token's score is `static_scores(i, ..)` (the features that do not depend on earlier
+/// labels) plus the weights in `scorer` of its label-history features.
+pub(crate) fn decode_sentence(
+    view: &SentenceView<'_>,
+    labels: &mut [u8],
+    buf: &mut Vec<u64>,
+    mut static_scores: impl FnMut(usize, &mut [i32; N_LABELS]),
+    scorer: &impl Scorer,
+) {
     let n = view.words.len();
     let (mut prev, mut prev2) = (0u8, 0u8);
     for (i, slot) in labels.iter_mut().enumerate().take(n) {
@@ -413,10 +578,10 @@ pub(crate) fn decode_sentence(view: &SentenceView<'_>, scorer: &impl Scorer, lab
             if allowed.count_ones() == 1 {
                 allowed.trailing_zeros() as u8
             } else {
-                buf.clear();
-                view.static_features(i, buf);
-                view.dynamic_features(i, prev, prev2, buf);
                 let mut scores = [0i32; N_LABELS];
+                static_scores(i, &mut scores);
+                buf.clear();
+                view.dynamic_features(i, prev, prev2, buf);
                 scorer.add_scores(buf, &mut scores);
                 best_label(&scores, allowed)
             }
@@ -427,11 +592,30 @@ pub(crate) fn decode_sentence(view: &SentenceView<'_>, scorer: &impl Scorer, lab
     }
 }
 
+/// Decodes a sentence with a single-stage model (training's jackknife).
+pub(crate) fn decode_with(view: &SentenceView<'_>, weights: &Weights, labels: &mut [u8], buf: &mut Vec<u64>) {
+    let mut features = Vec::with_capacity(64);
+    let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
+        features.clear();
+        view.static_features(i, &mut features);
+        weights.add_scores(&features, scores);
+    };
+    decode_sentence(view, labels, buf, static_scores, weights);
+}
+
+/// The stage-2 scores of the token features of the tokens stage 1 scored, which stage 1
+/// gets from the same lookups as its own (most tokens are scored in both stages).
+struct Stage2Scores {
+    /// Per token of the document, its index in `scores` plus one, 0 when not scored.
+    index: Vec<u32>,
+    scores: Vec<[i32; N_LABELS]>,
+}
+
 /// Document-level facts for stage 2 from stage-1 labels: for each capitalised token, the
 /// entity types that *other* occurrences of the same word (case-insensitively) received.
 pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
     // Per word: counts of types 0..4 and of capitalised mid-sentence untagged uses.
-    let mut counts: HashMap<u64, [u16; N_TYPES + 1]> = HashMap::new();
+    let mut counts: IdMap<[u16; N_TYPES + 1]> = IdMap::default();
     let contribution = |idx: usize, first: bool, caps: bool| -> Option<usize> {
         if !doc.info[idx].is_candidate() {
             return None;
@@ -451,7 +635,7 @@ pub(crate) fn doc_facts(doc: &PreparedDoc<'_>, labels: &[u8]) -> Vec<DocFacts> {
         }
     }
     let mut out = vec![DocFacts::default(); doc.words.len()];
-    let mut last_seen: HashMap<u64, u8> = HashMap::new();
+    let mut last_seen: IdMap<u8> = IdMap::default();
     for (k, r) in doc.sentences.iter().enumerate() {
         for idx in r.clone() {
             if !doc.info[idx].is_candidate() {
@@ -495,17 +679,37 @@ impl Model {
     pub(crate) fn tag(&self, doc: &PreparedDoc<'_>) -> Vec<u8> {
         let mut labels = vec![0u8; doc.words.len()];
         let mut buf = Vec::with_capacity(64);
-        for k in 0..doc.sentences.len() {
-            let r = doc.sentences[k].clone();
-            decode_sentence(&doc.view(k, None), &self.stage1, &mut labels[r], &mut buf);
+        let mut features = Vec::with_capacity(64);
+        let mut stage2 = Stage2Scores { index: vec![0; doc.words.len()], scores: Vec::new() };
+        for (k, r) in doc.sentences.iter().enumerate() {
+            let view = doc.view(k, None);
+            let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
+                features.clear();
+                view.token_features(i, &mut features);
+                let mut second = [0; N_LABELS];
+                self.weights.add_both(&features, scores, &mut second);
+                stage2.scores.push(second);
+                stage2.index[r.start + i] = stage2.scores.len() as u32;
+            };
+            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &self.weights.stage(0));
         }
-        if self.stage2.len() == 0 {
+        if self.weights.len(1) == 0 {
             return labels;
         }
         let facts = doc_facts(doc, &labels);
-        for k in 0..doc.sentences.len() {
-            let r = doc.sentences[k].clone();
-            decode_sentence(&doc.view(k, Some(&facts)), &self.stage2, &mut labels[r], &mut buf);
+        let second = self.weights.stage(1);
+        for (k, r) in doc.sentences.iter().enumerate() {
+            let view = doc.view(k, Some(&facts));
+            let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
+                features.clear();
+                match stage2.index[r.start + i] {
+                    0 => view.token_features(i, &mut features),
+                    j => scores.iter_mut().zip(&stage2.scores[j as usize - 1]).for_each(|(s, v)| *s += v),
+                }
+                view.doc_features(i, &mut features);
+                second.add_scores(&features, scores);
+            };
+            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &second);
         }
         labels
     }
@@ -527,6 +731,52 @@ mod tests {
         assert_eq!(split_label(0), None);
     }
 
+    /// The plain two-stage decoding the fast path must agree with: each stage with its
+    /// own table and every feature looked up again.
+    fn reference_tag(file: &ModelFile, doc: &PreparedDoc<'_>) -> Vec<u8> {
+        let (first, second) = (Weights::from_rows(&file.stages[0]), Weights::from_rows(&file.stages[1]));
+        let mut labels = vec![0u8; doc.words.len()];
+        let mut buf = Vec::new();
+        for (k, r) in doc.sentences.iter().enumerate() {
+            decode_with(&doc.view(k, None), &first, &mut labels[r.clone()], &mut buf);
+        }
+        let facts = doc_facts(doc, &labels);
+        for (k, r) in doc.sentences.iter().enumerate() {
+            decode_with(&doc.view(k, Some(&facts)), &second, &mut labels[r.clone()], &mut buf);
+        }
+        labels
+    }
+
+    #[test]
+    fn shared_lookups_give_the_labels_of_plain_decoding() {
+        let file = read_file(crate::tagger::BUILTIN_MODEL).unwrap();
+        let model = deserialize(crate::tagger::BUILTIN_MODEL).unwrap();
+        let text = "WASHINGTON (Reuters) - Senate Majority Leader Mitch McConnell said on Tuesday that the \
+            Bank of America and Goldman Sachs met officials of the U.S. Treasury in New York.\n\
+            McConnell, a Kentucky Republican, told reporters the EU plan was dead. Later McConnell left for Paris.";
+        let spans = crate::tagger::tokenize(text);
+        let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+        let sentences: Vec<&[&str]> = crate::tagger::sentences(text, &spans).into_iter().map(|r| &words[r]).collect();
+        let doc = PreparedDoc::new(&sentences, &model);
+        let labels = model.tag(&doc);
+        assert!(labels.iter().filter(|&&l| l != 0).count() >= 10, "{labels:?}");
+        assert_eq!(labels, reference_tag(&file, &doc));
+    }
+
+    #[test]
+    fn both_stages_share_one_slot_per_feature() {
+        let first = quantize(&[(42, [1.0; N_LABELS]), (7, [0.5; N_LABELS])], 0.0);
+        let second = quantize(&[(42, [0.25; N_LABELS]), (9, [1.0; N_LABELS])], 0.0);
+        let weights: Weights<BOTH_STAGES> = Weights::from_stages(&[&first, &second]);
+        assert_eq!((weights.len(0), weights.len(1)), (2, 2));
+        let (mut a, mut b) = ([0; N_LABELS], [0; N_LABELS]);
+        weights.add_both(&[42, 7, 9, 1234], &mut a, &mut b);
+        assert_eq!((a, b), ([48_000; N_LABELS], [40_000; N_LABELS]));
+        let mut c = [0; N_LABELS];
+        weights.stage(1).add_scores(&[42], &mut c);
+        assert_eq!(c, [8_000; N_LABELS]);
+    }
+
     #[test]
     fn model_file_round_trips_and_rejects_garbage() {
         let mut gaz = Gazetteer::default();
@@ -535,9 +785,9 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let bytes = serialize(&gaz, &WordClasses::default(), &rows, &rows);
         let model = deserialize(&bytes).unwrap();
-        assert_eq!(model.stage1.len(), 1);
+        assert_eq!(model.weights.len(0), 1);
         let mut scores = [0; N_LABELS];
-        model.stage2.add_scores(&[42, 7], &mut scores);
+        model.weights.stage(1).add_scores(&[42, 7], &mut scores);
         assert_eq!(scores, [32_000; N_LABELS]);
         assert!(deserialize(b"").is_err());
         assert!(deserialize(&bytes[..bytes.len() - 1]).is_err());

@@ -85,23 +85,70 @@ fn is_edge_punct(c: char) -> bool {
         )
 }
 
+/// What the tokenizer does with a char: drop it, make it a token of its own, or add it to
+/// the current chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Space,
+    HardPunct,
+    Other,
+}
+
+/// The class of a char by [`is_space`] and [`is_hard_punct`].
+#[inline]
+fn char_class(c: char) -> CharClass {
+    if is_space(c) {
+        CharClass::Space
+    } else if is_hard_punct(c) {
+        CharClass::HardPunct
+    } else {
+        CharClass::Other
+    }
+}
+
+/// [`char_class`] of every ASCII char, so that the common case is one table load.
+const ASCII_CLASSES: [CharClass; 128] = {
+    let mut table = [CharClass::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        // ASCII whitespace is all below `!`, and every ASCII control char is a space.
+        if b <= b' ' || b == 0x7F {
+            table[b as usize] = CharClass::Space;
+        } else if matches!(b, b'"' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b';' | b'!' | b'?') {
+            table[b as usize] = CharClass::HardPunct;
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Byte spans `(start, end)` of the tokens of `text`, in order.
 pub fn tokenize(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        if is_space(c) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (class, len) = if b < 0x80 {
+            (ASCII_CLASSES[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (char_class(c), c.len_utf8())
+        };
+        if class == CharClass::Space {
             if let Some(s) = start.take() {
                 split_chunk(text, s, i, &mut out);
             }
-        } else if is_hard_punct(c) {
+        } else if class == CharClass::HardPunct {
             if let Some(s) = start.take() {
                 split_chunk(text, s, i, &mut out);
             }
-            out.push((i, i + c.len_utf8()));
+            out.push((i, i + len));
         } else if start.is_none() {
             start = Some(i);
         }
+        i += len;
     }
     if let Some(s) = start {
         split_chunk(text, s, text.len(), &mut out);
@@ -147,10 +194,12 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<(usize, usi
     let word_end = e;
     let mut split_at = None;
     let word = &text[s..word_end];
-    for clitic in CLITICS {
-        if let Some(at) = clitic_start(word, clitic) {
-            split_at = Some(s + at);
-            break;
+    if may_end_with_clitic(word) {
+        for clitic in CLITICS {
+            if let Some(at) = clitic_start(word, clitic) {
+                split_at = Some(s + at);
+                break;
+            }
         }
     }
     match split_at {
@@ -163,6 +212,15 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<(usize, usi
     for k in (0..n_tail).rev() {
         out.push(tail[k]);
     }
+}
+
+/// A quick test that rules out most words before [`clitic_start`]: every clitic holds an
+/// apostrophe among its last three chars, so one of the last five bytes of the word is
+/// `'`, `` ` `` or the lead byte of a curly apostrophe.
+#[inline]
+fn may_end_with_clitic(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes[bytes.len().saturating_sub(5)..].iter().any(|&b| matches!(b, b'\'' | b'`' | 0xE2))
 }
 
 /// Where `clitic` starts in `word`, if the word ends with it (apostrophes and case
@@ -255,6 +313,24 @@ mod tests {
     fn check(text: &str, expected: &[&str]) {
         let got: Vec<&str> = tokenize(text).iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(got, expected, "tokenizing {text:?}");
+    }
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_char_tests() {
+        for b in 0u8..128 {
+            assert_eq!(ASCII_CLASSES[b as usize], char_class(b as char), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn every_clitic_passes_the_quick_test() {
+        for clitic in CLITICS {
+            for apostrophe in ["'", "`", "\u{2018}", "\u{2019}"] {
+                let word = format!("Trump{}", clitic.replace('\'', apostrophe));
+                assert!(may_end_with_clitic(&word), "{word}");
+            }
+        }
+        assert!(!may_end_with_clitic("Washington"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::conll::{chunks, Document};
 use super::features::DocFacts;
 use super::gazetteer::{legislator_names, lexicon_entries, Gazetteer};
 use super::model::{
-    self, allowed_after, best_label, closes_here, decode_sentence, doc_facts, label, quantize, split_label, Model,
+    self, allowed_after, best_label, closes_here, decode_with, doc_facts, label, quantize, split_label, Model,
     PreparedDoc, Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
 };
 use super::wordclass::{read_article_bodies, WordClasses};
@@ -408,7 +408,7 @@ pub fn train(
                         for (d, doc) in docs.iter().enumerate().filter(|(_, doc)| doc.fold == k) {
                             let mut labels = vec![0u8; doc.prep.words.len()];
                             for (s, r) in doc.prep.sentences.iter().enumerate() {
-                                decode_sentence(&doc.prep.view(s, None), &weights, &mut labels[r.clone()], &mut buf);
+                                decode_with(&doc.prep.view(s, None), &weights, &mut labels[r.clone()], &mut buf);
                             }
                             out.push((d, labels));
                         }
@@ -430,17 +430,14 @@ pub fn train(
             log(&format!("stage {stage} epoch {epoch:2}: dev P {:.2} R {:.2} F1 {:.2}", s.precision, s.recall, s.f1));
         }
     };
-    let mut eval_model = Model { gazetteer: full.clone(), classes: classes.clone(), ..Model::default() };
     let stage1 = {
         let mut cb = |epoch: usize, rows: &[SparseRow]| {
-            eval_model.stage1 = Weights::from_rows(rows);
-            dev_log(1, epoch, &eval_model);
+            dev_log(1, epoch, &Model::new(full.clone(), classes.clone(), rows, &[]));
         };
         let cb: EpochHook<'_> = if dev.is_some() { Some(&mut cb) } else { None };
         train_stage(&docs, &store1, &all, config, 0, cb)
     };
     drop(store1);
-    eval_model.stage1 = Weights::from_rows(&stage1);
 
     // Stage 2 on document facts from the jackknifed stage-1 labels.
     let facts: Vec<Vec<DocFacts>> =
@@ -448,8 +445,7 @@ pub fn train(
     let store2 = FeatureStore::new(&docs, Some(&facts));
     let stage2 = {
         let mut cb = |epoch: usize, rows: &[SparseRow]| {
-            eval_model.stage2 = Weights::from_rows(rows);
-            dev_log(2, epoch, &eval_model);
+            dev_log(2, epoch, &Model::new(full.clone(), classes.clone(), &stage1, rows));
         };
         let cb: EpochHook<'_> = if dev.is_some() { Some(&mut cb) } else { None };
         train_stage(&docs, &store2, &all, config, 1000, cb)
