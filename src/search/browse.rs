@@ -8,6 +8,7 @@
 //! [`Searchable::search`] builds, so both always count the same paragraphs.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,9 @@ use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED,
+};
 
 use super::{Request, Searchable};
 use crate::annotate::ParagraphRecord;
@@ -283,10 +286,16 @@ impl Searchable {
     /// The party of each speaker named in `names`, as the index recorded it in the first
     /// few paragraphs where they speak (`None` when none of those gives one). Reads the
     /// postings directly: no scoring, a handful of stored documents per name.
+    /// Answers are kept until the next commit: a result page asks for the same few dozen
+    /// speakers again and again, and each costs stored documents.
     pub fn speaker_parties(&self, names: &[String]) -> Result<Vec<Option<Party>>> {
+        let searcher = self.searcher();
+        self.speaker_party_memo.get_many(&searcher, names, |missing| self.read_speaker_parties(&searcher, missing))
+    }
+
+    fn read_speaker_parties(&self, searcher: &Searcher, names: &[String]) -> Result<Vec<Option<Party>>> {
         /// Paragraphs read per speaker before giving up on a party.
         const LOOK_AT: usize = 3;
-        let searcher = self.searcher();
         let f = &self.fields;
         let mut readers = Vec::new();
         for segment in searcher.segment_readers() {
@@ -324,8 +333,13 @@ impl Searchable {
 
     /// The kind of each entity named in `names`: the kind it is indexed under most often,
     /// or `None` for a name the index does not hold.
+    /// Answers are kept until the next commit.
     pub fn entity_kinds(&self, names: &[String]) -> Result<Vec<Option<EntityKind>>> {
         let searcher = self.searcher();
+        self.entity_kind_memo.get_many(&searcher, names, |missing| self.read_entity_kinds(&searcher, missing))
+    }
+
+    fn read_entity_kinds(&self, searcher: &Searcher, names: &[String]) -> Result<Vec<Option<EntityKind>>> {
         let mut readers = Vec::new();
         for segment in searcher.segment_readers() {
             readers.push(segment.inverted_index(self.fields.entity)?);
@@ -351,6 +365,13 @@ impl Searchable {
             .collect()
     }
 
+    /// [`Searchable::search`] and [`Searchable::date_histogram`] of `request` in one pass
+    /// over the matching paragraphs, as a result page needs both.
+    pub fn search_with_dates(&self, request: &Request) -> Result<(super::Response, DateHistogram)> {
+        let (response, days) = self.search_collecting(request, DayCounts)?;
+        Ok((response, histogram(&days)))
+    }
+
     /// Paragraphs matching `request` (query and filters, as [`Searchable::search`] reads
     /// them; paging ignored) per date. Undated paragraphs are not counted.
     pub fn date_histogram(&self, request: &Request) -> Result<DateHistogram> {
@@ -361,6 +382,58 @@ impl Searchable {
         let query = BooleanQuery::new(std::iter::once((Occur::Must, text_query)).chain(filters).collect());
         let days = searcher.search(&query, &DayCounts)?;
         Ok(histogram(&days))
+    }
+}
+
+/// Names looked up until a commit comes: per-name answers of one searcher generation.
+pub(super) struct NameMemo<V> {
+    state: Mutex<(u64, HashMap<String, V>)>,
+}
+
+/// Names a [`NameMemo`] holds before it starts over (a bound on memory; facet values of a
+/// page are far fewer).
+const MEMO_NAMES: usize = 100_000;
+
+impl<V> Default for NameMemo<V> {
+    fn default() -> Self {
+        NameMemo { state: Mutex::new((0, HashMap::new())) }
+    }
+}
+
+impl<V: Clone> NameMemo<V> {
+    /// The answer for each of `names` on `searcher`, asking `read` (once, in order) only
+    /// for the names not known for its generation.
+    fn get_many(
+        &self,
+        searcher: &Searcher,
+        names: &[String],
+        read: impl FnOnce(&[String]) -> Result<Vec<V>>,
+    ) -> Result<Vec<V>> {
+        let generation = searcher.generation().generation_id();
+        let missing: Vec<String> = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.0 != generation {
+                *state = (generation, HashMap::new());
+            }
+            names.iter().filter(|n| !state.1.contains_key(*n)).cloned().collect()
+        };
+        let read = if missing.is_empty() { Vec::new() } else { read(&missing)? };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut fresh: HashMap<String, V> = missing.into_iter().zip(read).collect();
+        let answers = names
+            .iter()
+            .map(|n| fresh.get(n).or_else(|| state.1.get(n)).cloned())
+            .collect::<Option<Vec<V>>>()
+            .ok_or_else(|| {
+                Error::Tantivy(tantivy::TantivyError::InternalError("a name lookup gave no answer".into()))
+            })?;
+        if state.0 == generation {
+            if state.1.len() + fresh.len() > MEMO_NAMES {
+                state.1.clear();
+            }
+            state.1.extend(fresh.drain());
+        }
+        Ok(answers)
     }
 }
 

@@ -7,6 +7,7 @@
 mod browse;
 mod exclusion;
 mod facets;
+mod filter_cache;
 mod request;
 mod response;
 
@@ -17,7 +18,7 @@ pub use response::{FacetCounts, Hit, Response};
 use std::ops::Bound;
 use std::path::Path;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -40,6 +41,9 @@ pub struct Searchable {
     reader: IndexReader,
     fields: Fields,
     facet_names: std::sync::Arc<facets::FacetNames>,
+    name_filters: filter_cache::FilterCache,
+    speaker_party_memo: browse::NameMemo<Option<crate::roster::Party>>,
+    entity_kind_memo: browse::NameMemo<Option<EntityKind>>,
 }
 
 impl Searchable {
@@ -47,7 +51,15 @@ impl Searchable {
     pub fn open(dir: &Path) -> Result<Searchable> {
         let (index, fields) = open_index(dir)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        Ok(Searchable { index, reader, fields, facet_names: Default::default() })
+        Ok(Searchable {
+            index,
+            reader,
+            fields,
+            facet_names: Default::default(),
+            name_filters: Default::default(),
+            speaker_party_memo: Default::default(),
+            entity_kind_memo: Default::default(),
+        })
     }
 
     /// The current searcher (sees the latest commit).
@@ -62,6 +74,12 @@ impl Searchable {
 
     /// Runs `request`.
     pub fn search(&self, request: &Request) -> Result<Response> {
+        Ok(self.search_collecting(request, None::<Count>)?.0)
+    }
+
+    /// Runs `request`, feeding every matching paragraph to `extra` as well (one pass
+    /// over the postings for the response and whatever else a caller counts).
+    fn search_collecting<C: Collector>(&self, request: &Request, extra: C) -> Result<(Response, C::Fruit)> {
         request.validate()?;
         let searcher = self.reader.searcher();
         let live: Vec<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
@@ -72,13 +90,13 @@ impl Searchable {
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let facets = (
-            top_facets(&self.facet_names, names::SPEAKER, FACET_LIMIT),
-            top_facets(&self.facet_names, names::PARTY, FACET_LIMIT),
-            top_facets(&self.facet_names, names::ENTITY, FACET_LIMIT),
-            top_facets(&self.facet_names, names::SOURCE, FACET_LIMIT),
+            self.top_facets(&searcher, names::SPEAKER, FACET_LIMIT)?,
+            self.top_facets(&searcher, names::PARTY, FACET_LIMIT)?,
+            self.top_facets(&searcher, names::ENTITY, FACET_LIMIT)?,
+            self.top_facets(&searcher, names::SOURCE, FACET_LIMIT)?,
         );
-        let (top_docs, total, (speakers, parties, entities, sources)) =
-            searcher.search(&query, &(top, Count, facets))?;
+        let (top_docs, total, (speakers, parties, entities, sources), extra) =
+            searcher.search(&query, &(top, Count, facets, extra))?;
         let top_docs = if request.limit == 0 { Vec::new() } else { top_docs };
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, self.fields.text)?;
         // Highlights over (nearly) the whole paragraph; `window` then cuts the snippet
@@ -94,7 +112,7 @@ impl Searchable {
             entity: merge_entities(entities, FACET_LIMIT),
             source: sources,
         };
-        Ok(Response { query: request.query.clone(), total: total as u64, hits, facets })
+        Ok((Response { query: request.query.clone(), total: total as u64, hits, facets }, extra))
     }
 
     /// The query text parsed with tantivy's syntax over paragraph text; empty means all.
@@ -125,7 +143,19 @@ impl Searchable {
             let facets = self.facet_names.matching(searcher, name, &wanted)?;
             // A filter that names nobody matches nothing, rather than being dropped.
             let terms: Vec<Term> = facets.iter().map(|facet| Term::from_facet(field, facet)).collect();
-            out.push(any_of(terms).unwrap_or_else(|| (Occur::Must, Box::new(tantivy::query::EmptyQuery))));
+            let many_terms = terms.len() > 1;
+            let Some((occur, clause)) = any_of(terms) else {
+                out.push((Occur::Must, Box::new(tantivy::query::EmptyQuery)));
+                continue;
+            };
+            // An OR of many facets is read once per generation; one term is cheap as it is
+            // (and tantivy intersects lone term queries its own way).
+            if many_terms {
+                let cached = self.name_filters.get(searcher, &(name.to_owned(), wanted), &*clause)?;
+                out.push((occur, Box::new(cached)));
+            } else {
+                out.push((occur, clause));
+            }
         }
         let parties = r
             .parties
@@ -217,15 +247,21 @@ fn any_of(terms: Vec<Term>) -> Option<(Occur, Box<dyn Query>)> {
     Some((Occur::Must, Box::new(BooleanQuery::new(clauses))))
 }
 
-/// The facet counter for `field`: children of its root (of each kind's root for
-/// entities).
-fn top_facets(names_cache: &std::sync::Arc<facets::FacetNames>, field: &str, limit: usize) -> facets::TopFacets {
-    let roots: Vec<String> = if field == names::ENTITY {
-        EntityKind::ALL.iter().map(|k| Facet::from_path([names::ENTITY, entity_kind_path(*k)]).to_string()).collect()
-    } else {
-        vec![Facet::from_path([field]).to_string()]
-    };
-    facets::TopFacets::new(field, &roots, limit, std::sync::Arc::clone(names_cache))
+impl Searchable {
+    /// The facet counter for `field` on `searcher`: children of its root (of each kind's
+    /// root for entities).
+    fn top_facets(&self, searcher: &Searcher, field: &str, limit: usize) -> Result<facets::TopFacets> {
+        let roots: Vec<String> = if field == names::ENTITY {
+            EntityKind::ALL
+                .iter()
+                .map(|k| Facet::from_path([names::ENTITY, entity_kind_path(*k)]).to_string())
+                .collect()
+        } else {
+            vec![Facet::from_path([field]).to_string()]
+        };
+        let ordinals = self.facet_names.ordinals(searcher, field, &roots)?;
+        Ok(facets::TopFacets::new(ordinals, limit))
+    }
 }
 
 /// Entity counts come over all kinds; the same name under two kinds is listed once, with
@@ -270,10 +306,10 @@ impl Searchable {
         let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
         let quoted = searcher.search(&quoted_query, &Count)?;
         let collectors = (
-            top_facets(&self.facet_names, names::KIND, 4),
-            top_facets(&self.facet_names, names::SPEAKER, FACET_LIMIT),
-            top_facets(&self.facet_names, names::PARTY, FACET_LIMIT),
-            top_facets(&self.facet_names, names::SOURCE, FACET_LIMIT),
+            self.top_facets(&searcher, names::KIND, 4)?,
+            self.top_facets(&searcher, names::SPEAKER, FACET_LIMIT)?,
+            self.top_facets(&searcher, names::PARTY, FACET_LIMIT)?,
+            self.top_facets(&searcher, names::SOURCE, FACET_LIMIT)?,
         );
         let (kinds, speakers, parties, sources) = searcher.search(&AllQuery, &collectors)?;
         Ok(Stats {

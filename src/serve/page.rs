@@ -44,8 +44,7 @@ struct ResultsPage {
 }
 
 fn gather(s: &Searchable, request: Request) -> crate::Result<ResultsPage> {
-    let response = s.search(&request)?;
-    let histogram = s.date_histogram(&request)?;
+    let (response, histogram) = s.search_with_dates(&request)?;
     let speakers: Vec<String> = response.facets.speaker.iter().map(|(name, _)| name.clone()).collect();
     let entities: Vec<String> = response.facets.entity.iter().map(|(name, _)| name.clone()).collect();
     let speaker_parties = s.speaker_parties(&speakers)?;
