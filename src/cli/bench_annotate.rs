@@ -1,5 +1,6 @@
 //! `newsdex bench annotate`: annotation throughput in paragraphs per second on one core.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,7 +47,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let annotator = Annotator::new(newsdex::roster::Roster::builtin(), tagger);
     let t = bench::throughput(&annotator, tagger, &articles, args.runs);
     let share = |d: std::time::Duration| 100.0 * d.as_secs_f64() / t.annotate.as_secs_f64().max(1e-12);
-    println!(
+    writeln!(
+        std::io::stdout(),
         "{} articles, {} paragraphs, {} attributions: {:.3} s (median of {}), {:.0} paragraphs/s on one thread",
         t.articles,
         t.paragraphs,
@@ -54,13 +56,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         t.annotate.as_secs_f64(),
         args.runs,
         t.paragraphs_per_second()
-    );
-    println!(
+    )?;
+    writeln!(
+        std::io::stdout(),
         "of which cleaning {:.3} s ({:.0} %), entity tagging {:.3} s ({:.0} %), attribution and speakers the rest",
         t.clean.as_secs_f64(),
         share(t.clean),
         t.tag.as_secs_f64(),
         share(t.tag)
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

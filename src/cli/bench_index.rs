@@ -46,7 +46,7 @@ pub struct ChildArgs {
 /// The baseline loop, in this process; prints its report as JSON.
 pub fn run_bare_loop(args: ChildArgs) -> anyhow::Result<ExitCode> {
     let report = bench::bare_loop(&args.corpus, &args.out, None)?;
-    println!("{}", serde_json::to_string(&report)?);
+    writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -64,7 +64,7 @@ pub fn run_newsdex_index(args: ChildArgs) -> anyhow::Result<ExitCode> {
         peak_rss: bench::peak_rss_bytes().unwrap_or(0),
         index_bytes: bench::dir_size(&args.out),
     };
-    println!("{}", serde_json::to_string(&report)?);
+    writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,7 @@
 //! `newsdex bench-tagger`: measure the entity tagger's speed on real news text.
 
 use std::io::Read;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,12 +56,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Load once outside the timed passes.
     let tagger = Tagger::builtin();
     let t = bench::throughput(tagger, &texts, args.runs);
-    println!(
+    writeln!(
+        std::io::stdout(),
         "model {:.2} MB, load {:.1} ms (median)",
         bench::builtin_model_size() as f64 / 1e6,
         load.as_secs_f64() * 1e3
-    );
-    println!(
+    )?;
+    writeln!(
+        std::io::stdout(),
         "{} texts, {} tokens, {} entities: {:.3} s (median of {}), {:.0} tokens/s on one thread",
         t.texts,
         t.tokens,
@@ -68,6 +71,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         t.median.as_secs_f64(),
         args.runs,
         t.tokens_per_second()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

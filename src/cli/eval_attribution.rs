@@ -51,10 +51,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         out.flush().with_context(|| format!("writing {}", path.display()))?;
     }
-    print!("{report}");
+    write!(std::io::stdout(), "{report}")?;
     if args.misses {
         for [article, relation, source, expected, got] in report.speakers.iter().flat_map(|s| &s.misses) {
-            println!("miss  {article} {relation}  {source:?}  expected {expected:?}  got {got:?}");
+            writeln!(std::io::stdout(), "miss  {article} {relation}  {source:?}  expected {expected:?}  got {got:?}")?;
         }
     }
     // Only a file that could not be read at all fails the run, as with `annotate`.
