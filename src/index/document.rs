@@ -21,8 +21,9 @@ fn body_kind() -> ParagraphKind {
     ParagraphKind::Body
 }
 
-/// A span relative to the paragraph start.
-type Rel = (u32, u32);
+/// A span as its start relative to the paragraph start (negative for a source inherited
+/// from an earlier paragraph) and its length: short numbers, and nothing lost.
+type Rel = (i64, u32);
 
 /// The stored part of a paragraph; short keys because it is stored 900,000 times.
 #[derive(Debug, Serialize, Deserialize)]
@@ -120,11 +121,12 @@ fn load_entities(stored: Vec<StoredEntity>, text: &str, start: usize) -> Vec<Ent
 }
 
 fn relative(span: [usize; 2], start: usize) -> Rel {
-    (span[0].saturating_sub(start) as u32, span[1].saturating_sub(start) as u32)
+    (span[0] as i64 - start as i64, span[1].saturating_sub(span[0]) as u32)
 }
 
 fn absolute(rel: Rel, start: usize) -> [usize; 2] {
-    [start + rel.0 as usize, start + rel.1 as usize]
+    let from = (start as i64 + rel.0).max(0) as usize;
+    [from, from + rel.1 as usize]
 }
 
 /// Builds the document for `record`.
@@ -278,7 +280,8 @@ mod tests {
     #[test]
     fn records_round_trip_through_documents() {
         let fields = Fields::resolve(&super::super::schema::schema()).unwrap();
-        let body = "Intro line here.\n\n\u{201c}We will win,\u{201d} said Sen. Jane Roe, D-Ohio, in Columbus.";
+        let body = "Intro line here.\n\n\u{201c}We will win,\u{201d} said Sen. Jane Roe, D-Ohio, in Columbus.\n\n\
+                    \u{201c}And we will keep on winning until the very last vote is counted.\u{201d}";
         let article = Article {
             path: "a.txt".into(),
             title: Some("T".into()),
@@ -287,7 +290,12 @@ mod tests {
             source: Some("Daily".into()),
             ..Article::default()
         };
-        for record in Annotator::builtin().annotate(&article) {
+        let records = Annotator::builtin().annotate(&article);
+        // The follow-up quote inherits its source from the paragraph before: a span
+        // before its own paragraph must survive too.
+        let inherited = |r: &ParagraphRecord| r.attributions.iter().any(|a| a.source.is_some_and(|s| s[0] < r.start));
+        assert!(records.iter().any(inherited), "{records:#?}");
+        for record in records {
             let back = read_record(&fields, &to_document(&fields, &record));
             assert_eq!(back, record);
         }
