@@ -205,6 +205,7 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
     if a >= limit {
         return None;
     }
+    let closed_sentence = t.text[q.content_start..q.content_end].trim_end().ends_with('.');
     if let Some(cue) = cue_at(t, a) {
         let source = source_after(t, cue.end, limit)?;
         return Some((source, span_of(t, cue.clone()), cue, "quote-said-name"));
@@ -231,7 +232,30 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         SourceKind::Name { .. } if gap_is_apposition => source,
         _ => return None,
     };
+    if closed_sentence && opens_new_clause(t, cue.end, limit) {
+        // `“... the end.” Rubio said he does support it.`: the quote closed its sentence
+        // and the verb has content of its own.
+        return None;
+    }
     Some((source, span_of(t, cue.clone()), cue, "quote-name-said"))
+}
+
+/// Whether the words after a cue ending at token `after` start a reported clause
+/// ("said he would", "said that", "said the plan") rather than ending the sentence or
+/// adding circumstances ("said.", "said in a statement").
+fn opens_new_clause(t: &Tokens, after: usize, limit: usize) -> bool {
+    let mut i = after;
+    while i < limit && is_cue_trailer(t.word(i)) && !t.word(i).eq_ignore_ascii_case("that") {
+        i += 1;
+    }
+    i < limit && {
+        let w = t.word(i);
+        w.eq_ignore_ascii_case("that")
+            || w.eq_ignore_ascii_case("there")
+            || w.eq_ignore_ascii_case("it")
+            || lexicon::lookup(lexicon::PRONOUNS, w).is_some()
+            || (lexicon::contains(lexicon::DETERMINERS, w) && !w.eq_ignore_ascii_case("one"))
+    }
 }
 
 /// `Warren said: “...”`, `Warren said, “...”`, `Warren said “...”` before the opening mark.
@@ -314,7 +338,7 @@ fn inherited_rule(t: &Tokens, q: &Quote, qi: usize, found: &[Found], previous: &
         return Some(("quote-continued", Inherit::Paragraph, None));
     }
     let opens_paragraph = t.text[..q.open].trim().is_empty();
-    if !opens_paragraph {
+    if !opens_paragraph || has_own_attribution(t, q) {
         return None;
     }
     if previous.colon_intro.is_some() {
@@ -325,6 +349,14 @@ fn inherited_rule(t: &Tokens, q: &Quote, qi: usize, found: &[Found], previous: &
         return Some(("multi-paragraph-quote", Inherit::PreviousParagraph, None));
     }
     Some(("floating-quote", Inherit::PreviousParagraph, None))
+}
+
+/// Whether a quote opening a paragraph shows signs of an attribution of its own that the
+/// rules could not read (`“...,” the tycoon recalled.`): it ends in a comma, or a speech
+/// verb follows it. Such a quote is not the previous speaker's.
+fn has_own_attribution(t: &Tokens, q: &Quote) -> bool {
+    let ends_with_comma = t.text[q.content_start..q.content_end].trim_end().ends_with(',');
+    ends_with_comma || (t.first_at(q.after(t.text))..t.spans.len()).any(|k| cue_at(t, k).is_some())
 }
 
 /// `TRUMP: We're going to win.`: an all-capitals name and a colon opening the paragraph.

@@ -201,41 +201,102 @@ impl<'m> Annotator<'m> {
         let mut anonymous: Vec<Speaker> = Vec::new();
         let mut carry = Carry::default();
         let mut last_speaker: Option<LastSpeaker> = None;
+        // Blocks are numbered across the article so that a floating quote inherits only
+        // from the block right before it (a caption or heading in between breaks the chain).
+        let mut block_no = 0usize;
         for a in &mut analyses {
             register_people(a, &mut people);
             if a.paragraph.kind != ParagraphKind::Body {
+                block_no += 1;
                 continue;
             }
-            let t = Tokens { text: &a.paragraph.text, spans: &a.spans };
-            let sentences = tagger::sentences(t.text, t.spans);
-            let bytes = t.text.as_bytes();
-            // Most paragraphs hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
-            let quotes = if memchr::memchr2(b'"', 0xe2, bytes).is_some() || memchr::memmem::find(bytes, b"''").is_some()
-            {
-                find_quotes(t.text)
-            } else {
-                Vec::new()
-            };
-            let found = attribution::find(&t, &sentences, &quotes, &carry);
-            carry = found.carry;
-            let previous = last_speaker
-                .as_ref()
-                .filter(|(index, _, _)| index + 1 == a.paragraph.index)
-                .map(|(_, s, span)| (s.clone(), *span));
-            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
-            let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {
-                let speaker = resolve_source(&t, a.paragraph.start, source, &mut people, &mut anonymous)?;
-                Some((speaker, Some(absolute_span(&t, a.paragraph.start, source))))
-            });
-            let last = intro_speaker
-                .or_else(|| a.pending.iter().rev().find_map(|p| p.speaker.clone().map(|s| (s, p.source_span))));
-            if let Some((s, span)) = last {
-                last_speaker = Some((a.paragraph.index, s, span));
+            let raw = &article.body[a.paragraph.start..a.paragraph.end];
+            for (from, to) in blocks(raw) {
+                block_no += 1;
+                let first = a.spans.partition_point(|&(s, _)| s < from);
+                let last = a.spans.partition_point(|&(s, _)| s < to);
+                let spans: Vec<(usize, usize)> =
+                    a.spans[first..last].iter().map(|&(s, e)| (s - from, e - from)).collect();
+                let t = Tokens { text: &a.paragraph.text[from..to], spans: &spans };
+                let offset = a.paragraph.start + from;
+                let previous = last_speaker
+                    .as_ref()
+                    .filter(|(index, _, _)| index + 1 == block_no)
+                    .map(|(_, s, span)| (s.clone(), *span));
+                let (pending, last) = attribute_block(&t, offset, &carry, previous, &mut people, &mut anonymous);
+                carry = pending.1;
+                if let Some((s, span)) = last {
+                    last_speaker = Some((block_no, s, span));
+                }
+                a.pending.extend(pending.0.into_iter().map(|mut p| {
+                    p.found.content = (p.found.content.0 + from, p.found.content.1 + from);
+                    p.found.cue = p.found.cue.map(|(s, e)| (s + from, e + from));
+                    p
+                }));
             }
         }
         let acronyms = learn_acronyms(&analyses);
         analyses.into_iter().map(|a| record(article, a, &people, &acronyms)).collect()
     }
+}
+
+/// Attributions of one block with their speakers, what the block leaves open for the
+/// next, and the speaker a floating quote in the next block would inherit.
+fn attribute_block(
+    t: &Tokens,
+    offset: usize,
+    carry: &Carry,
+    previous: Option<(SpeakerRef, Option<(usize, usize)>)>,
+    people: &mut People,
+    anonymous: &mut Vec<Speaker>,
+) -> ((Vec<Pending>, Carry), Option<(SpeakerRef, Option<(usize, usize)>)>) {
+    let sentences = tagger::sentences(t.text, t.spans);
+    let bytes = t.text.as_bytes();
+    // Most blocks hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
+    let quotes = if memchr::memchr2(b'"', 0xe2, bytes).is_some() || memchr::memmem::find(bytes, b"''").is_some() {
+        find_quotes(t.text)
+    } else {
+        Vec::new()
+    };
+    let found = attribution::find(t, &sentences, &quotes, carry);
+    let carry = found.carry;
+    let pending = resolve(t, offset, found.found, people, anonymous, previous);
+    let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {
+        let speaker = resolve_source(t, offset, source, people, anonymous)?;
+        Some((speaker, Some(absolute_span(t, offset, source))))
+    });
+    let last =
+        intro_speaker.or_else(|| pending.iter().rev().find_map(|p| p.speaker.clone().map(|s| (s, p.source_span))));
+    ((pending, carry), last)
+}
+
+/// Longest line of a hard-wrapped paragraph: lines this short, all of them, are a text
+/// wrapped for width rather than paragraphs written one a line.
+const MAX_WRAPPED_LINE: usize = 80;
+
+/// The byte ranges of `raw` (a paragraph as written in the body) that are attributed one
+/// after another like paragraphs: its lines when the source separates paragraphs with
+/// single line breaks (liveblogs, a headline above its deck), else the whole paragraph.
+fn blocks(raw: &str) -> Vec<(usize, usize)> {
+    if memchr::memchr(b'\n', raw.as_bytes()).is_none() {
+        return vec![(0, raw.len())];
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in raw.split('\n') {
+        let end = start + line.len();
+        let kept = line.trim_end();
+        let lead = kept.len() - kept.trim_start().len();
+        if kept.len() > lead {
+            lines.push((start + lead, start + kept.len()));
+        }
+        start = end + 1;
+    }
+    let wrapped = lines.len() >= 3 && lines[..lines.len() - 1].iter().all(|&(s, e)| e - s <= MAX_WRAPPED_LINE);
+    if wrapped || lines.len() <= 1 {
+        return vec![(0, raw.len())];
+    }
+    lines
 }
 
 /// Tokens of the paragraph and the article's entity spans that fall inside it (tagged once
