@@ -15,7 +15,8 @@
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
 //! | `according-to` | according to X, ... / ..., according to X. |
 //! | `participle-cue` | X went further, calling for ... |
-//! | `relative-cue` | X was among the Democrats who said ... |
+//! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
+//! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
 //! | `transcript` | TRUMP: We're going to win. |
 
 use std::ops::Range;
@@ -449,12 +450,17 @@ fn sentence_cue(
         } else if k > sentence.start && t.word(k - 1).eq_ignore_ascii_case("who") {
             // Only "X was among the Democrats who said": the subject, not the group, spoke.
             let among = (sentence.start..k).any(|i| t.word(i).eq_ignore_ascii_case("among"));
-            if !among {
-                continue;
+            if among {
+                (source_after(t, sentence.start, k), "relative-cue")
+            } else {
+                // "voters who said ...": PolNeAR's source is the relative pronoun.
+                (Some(SourcePhrase { tokens: k - 1..k, kind: SourceKind::Relative }), "relative-cue")
             }
-            (source_after(t, sentence.start, k), "relative-cue")
         } else if t.word(k).ends_with("ing") && k > sentence.start && t.word(k - 1) == "," {
-            (source_after(t, sentence.start, k), "participle-cue")
+            (subject_of(t, sentence.start, k), "participle-cue")
+        } else if let Some(conjunction) = conjunction_before(t, k, sentence.start) {
+            // "Reid caucused on Saturday and says he voted": the sentence's subject speaks.
+            (subject_of(t, sentence.start, conjunction), "conjoined-cue")
         } else {
             (source_before(t, k, sentence.start), "name-said-that")
         };
@@ -548,6 +554,35 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
         rule: "inverted-said",
         inherit: Inherit::No,
     })
+}
+
+/// The subject of a clause starting at token `from`, before token `limit`: the source
+/// phrase opening it (after an introductory phrase up to its comma, "In April, Trump
+/// ..."), followed by a lowercase word, its verb.
+fn subject_of(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    let mut start = from;
+    let first = t.word(from);
+    if lexicon::contains(lexicon::CLAUSE_OPENERS, first) || first.ends_with("ing") {
+        start = (from..limit).find(|&i| t.word(i) == ",")? + 1;
+    }
+    while start < limit && (lexicon::contains(lexicon::NOT_NAMES, t.word(start)) || t.word(start) == ",") {
+        start += 1;
+    }
+    let source = source_after(t, start, limit)?;
+    let next = source.tokens.end;
+    let verb_follows = next < limit && t.word(next).starts_with(|c: char| c.is_lowercase());
+    verb_follows.then_some(source)
+}
+
+/// The "and", "but" or "then" joining a cue at token `k` to an earlier verb of the same
+/// subject ("X met the mayor and said", "X declined, but told reporters").
+fn conjunction_before(t: &Tokens, k: usize, floor: usize) -> Option<usize> {
+    let mut j = k;
+    while j > floor && lexicon::contains(lexicon::SOURCE_VERB_FILLERS, t.word(j - 1)) {
+        j -= 1;
+    }
+    let conjunction = j.checked_sub(1).filter(|&c| c > floor + 1)?;
+    matches!(t.word(conjunction), "and" | "but" | "then").then_some(conjunction)
 }
 
 /// ", who said ...": PolNeAR's source is the relative pronoun; the speaker is the name
@@ -862,6 +897,24 @@ mod tests {
             "He said Cruz \"has courage. He is not afraid.\"",
             &NONE,
             &[("mixed-quote", "Cruz \"has courage. He is not afraid.", Some("He"))],
+        );
+    }
+
+    #[test]
+    fn conjoined_verb_takes_the_subject() {
+        check(
+            "The mayor toured the plant on Monday and said the jobs would stay.",
+            &NONE,
+            &[("conjoined-cue", "the jobs would stay", Some("The mayor"))],
+        );
+    }
+
+    #[test]
+    fn relative_pronoun_without_comma_is_the_source() {
+        check(
+            "The poll counted voters who said the economy was their main worry.",
+            &NONE,
+            &[("relative-cue", "the economy was their main worry", Some("who"))],
         );
     }
 

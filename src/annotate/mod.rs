@@ -403,6 +403,9 @@ fn resolve(
             (None, Inherit::PreviousParagraph) => previous.clone().map_or((None, None), |(s, span)| (Some(s), span)),
             (None, Inherit::No) => (None, None),
         };
+        if let (Some(SpeakerRef::Person(person)), Some((at, _))) = (&speaker, source_span) {
+            people.note_speaker(*person, at);
+        }
         out.push(Pending { found: f, source_span, speaker });
     }
     out
@@ -446,7 +449,7 @@ fn resolve_source(
             Some(SpeakerRef::Person(person))
         }
         SourceKind::Pronoun(male) => people.resolve_pronoun(*male, pos).map(SpeakerRef::Person),
-        SourceKind::Definite { head } => match people.resolve_description(head, pos) {
+        SourceKind::Definite { head } => match people.resolve_description(head, party_in_phrase(t, source), pos) {
             Some(person) => Some(SpeakerRef::Person(person)),
             // "A White House official said ... The official added": the same unnamed source.
             None => anonymous
@@ -468,7 +471,14 @@ fn resolve_source(
         // Who stands behind "the statement" is left to the source span: guessing the
         // issuer would be wrong as often as right.
         SourceKind::Document => None,
+        // "voters who said": the antecedent is rarely a resolvable person.
+        SourceKind::Relative => None,
     }
+}
+
+/// A party named inside a description ("the GOP nominee", "the Democratic candidate").
+fn party_in_phrase(t: &Tokens, source: &SourcePhrase) -> Option<Party> {
+    party::in_titles(source.tokens.clone().map(|i| t.word(i))).map(|(party, _)| party)
 }
 
 /// "a White House official" -> "White House official"; "the FBI" -> "FBI".

@@ -70,6 +70,8 @@ pub enum SourceKind {
     Group,
     /// "the statement", "an email from the campaign": a document or message.
     Document,
+    /// "who" in "voters who said": a relative pronoun standing for a phrase before it.
+    Relative,
 }
 
 /// A source phrase: its token range and kind.
