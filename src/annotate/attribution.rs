@@ -18,11 +18,12 @@
 //! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
 //! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
 //! | `transcript` | TRUMP: We're going to win. |
+//! | `headline-colon` | Graham: Trump's rhetoric is destroying the party (the article's first line) |
 
 use std::ops::Range;
 
 use super::lexicon::{self, PARTICLE_VERBS, SPEECH_VERBS};
-use super::phrase::{source_after, source_before, SourceKind, SourcePhrase, Tokens};
+use super::phrase::{source_after, source_before, subject_description, SourceKind, SourcePhrase, Tokens};
 use super::quotes::{is_full_quote, Quote};
 
 /// Where an attribution without a source of its own takes its speaker from.
@@ -76,17 +77,23 @@ pub struct ParagraphAttributions {
 const MAX_TAIL_TOKENS: usize = 30;
 
 /// Finds the attributions of a body paragraph. `previous` is what the paragraph before
-/// left open.
-pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: &Carry) -> ParagraphAttributions {
+/// left open; `headline` says the paragraph is the article's first line.
+pub fn find(
+    t: &Tokens,
+    sentences: &[Range<usize>],
+    quotes: &[Quote],
+    previous: &Carry,
+    headline: bool,
+) -> ParagraphAttributions {
     let mut found = Vec::new();
     let mut used = vec![false; t.spans.len()];
     let in_quote = quote_membership(t, quotes);
-    if let Some(f) = transcript_line(t) {
+    if let Some(f) = transcript_line(t).or_else(|| headline.then(|| headline_colon(t)).flatten()) {
         mark(&mut used, 0..t.spans.len());
         found.push(f);
     }
     for (qi, q) in quotes.iter().enumerate() {
-        let transcript = found.iter().any(|f: &Found| f.rule == "transcript");
+        let transcript = found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon"));
         if transcript || !is_full_quote(t.text, q) || !opens_clause(t, q) {
             // Words woven into the writer's sentence are content of an indirect
             // attribution (`mixed-quote`), found per sentence below.
@@ -384,6 +391,37 @@ fn transcript_line(t: &Tokens) -> Option<Found> {
     })
 }
 
+/// Longest source before a headline's colon, in tokens.
+const MAX_HEADLINE_SOURCE: usize = 5;
+
+/// `Graham: Trump's rhetoric is destroying the party.`: a headline whose first words,
+/// capitalised, name who says the rest. Headline-style titles start this way; a leading
+/// article ("The Ninth Circle: ...") makes it a title of another kind.
+fn headline_colon(t: &Tokens) -> Option<Found> {
+    let colon = (1..t.spans.len().min(MAX_HEADLINE_SOURCE + 1)).find(|&i| t.word(i) == ":")?;
+    let words_ok = (0..colon).all(|i| t.is_capitalised(i) || t.is_possessive_mark(i) || t.word(i) == ".");
+    if !words_ok || t.word(0).eq_ignore_ascii_case("the") || t.word(0).eq_ignore_ascii_case("a") {
+        return None;
+    }
+    let content_start = t.spans.get(colon + 1)?.0;
+    if t.spans.len() < colon + 3 {
+        return None;
+    }
+    let kind = if colon == 1 && lexicon::contains(lexicon::DOCUMENT_HEADS, t.word(0)) {
+        SourceKind::Document
+    } else {
+        source_after(t, 0, colon).filter(|s| s.tokens == (0..colon))?.kind
+    };
+    Some(Found {
+        content: (content_start, t.text.trim_end().len()),
+        cue: Some(t.spans[colon]),
+        source: Some(SourcePhrase { tokens: 0..colon, kind }),
+        direct: false,
+        rule: "headline-colon",
+        inherit: Inherit::No,
+    })
+}
+
 /// A paragraph that ends with "X said:", "X wrote on Facebook:" or "The foundation
 /// describes itself this way:" introduces the next paragraph.
 fn colon_intro_at_end(
@@ -565,10 +603,15 @@ fn subject_of(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
     if lexicon::contains(lexicon::CLAUSE_OPENERS, first) || first.ends_with("ing") {
         start = (from..limit).find(|&i| t.word(i) == ",")? + 1;
     }
-    while start < limit && (lexicon::contains(lexicon::NOT_NAMES, t.word(start)) || t.word(start) == ",") {
-        start += 1;
-    }
-    let source = source_after(t, start, limit)?;
+    let source = match subject_description(t, start, limit) {
+        Some(description) => description,
+        None => {
+            while start < limit && (lexicon::contains(lexicon::NOT_NAMES, t.word(start)) || t.word(start) == ",") {
+                start += 1;
+            }
+            source_after(t, start, limit)?
+        }
+    };
     let next = source.tokens.end;
     let verb_follows = next < limit && t.word(next).starts_with(|c: char| c.is_lowercase());
     verb_follows.then_some(source)
@@ -652,7 +695,7 @@ mod tests {
         let t = Tokens { text, spans: &spans };
         let sents = sentences(text, &spans);
         let quotes = find_quotes(text);
-        let got: Vec<(&str, &str, Option<&str>)> = find(&t, &sents, &quotes, previous)
+        let got: Vec<(&str, &str, Option<&str>)> = find(&t, &sents, &quotes, previous, false)
             .found
             .iter()
             .map(|f| {
@@ -791,7 +834,7 @@ mod tests {
         let text = "In a post on Twitter, the senator wrote:";
         let spans = tokenize(text);
         let t = Tokens { text, spans: &spans };
-        assert!(find(&t, &sentences(text, &spans), &[], &NONE).carry.colon_intro.is_some());
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, false).carry.colon_intro.is_some());
     }
 
     #[test]
@@ -898,6 +941,22 @@ mod tests {
             &NONE,
             &[("mixed-quote", "Cruz \"has courage. He is not afraid.", Some("He"))],
         );
+    }
+
+    #[test]
+    fn headline_names_its_speaker_before_the_colon() {
+        let text = "Governor Smith: The budget will pass this week.";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let found = find(&t, &sentences(text, &spans), &[], &NONE, true).found;
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].content.0..found[0].content.1], "The budget will pass this week.");
+        assert_eq!(found[0].rule, "headline-colon");
+        // A title of another kind, and the same line inside an article.
+        let text = "The Long Road: A year on the campaign trail.";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty());
     }
 
     #[test]

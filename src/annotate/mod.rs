@@ -177,6 +177,10 @@ struct Pending {
 /// paragraph index and the source mention (article body offsets).
 type LastSpeaker = (usize, SpeakerRef, Option<(usize, usize)>);
 
+/// A speaker with their source mention (article body offsets), as a quote without a
+/// source of its own inherits them.
+type Inherited = (SpeakerRef, Option<(usize, usize)>);
+
 /// Per-paragraph analysis shared by the passes.
 struct Analysis {
     paragraph: Paragraph,
@@ -223,7 +227,10 @@ impl<'m> Annotator<'m> {
                     .as_ref()
                     .filter(|(index, _, _)| index + 1 == block_no)
                     .map(|(_, s, span)| (s.clone(), *span));
-                let (pending, last) = attribute_block(&t, offset, &carry, previous, &mut people, &mut anonymous);
+                // The article's first line, when it is body text, is its headline.
+                let headline = block_no == 1;
+                let (pending, last) =
+                    attribute_block(&t, offset, headline, &carry, previous, &mut people, &mut anonymous);
                 carry = pending.1;
                 if let Some((s, span)) = last {
                     last_speaker = Some((block_no, s, span));
@@ -245,11 +252,12 @@ impl<'m> Annotator<'m> {
 fn attribute_block(
     t: &Tokens,
     offset: usize,
+    headline: bool,
     carry: &Carry,
-    previous: Option<(SpeakerRef, Option<(usize, usize)>)>,
+    previous: Option<Inherited>,
     people: &mut People,
     anonymous: &mut Vec<Speaker>,
-) -> ((Vec<Pending>, Carry), Option<(SpeakerRef, Option<(usize, usize)>)>) {
+) -> ((Vec<Pending>, Carry), Option<Inherited>) {
     let sentences = tagger::sentences(t.text, t.spans);
     let bytes = t.text.as_bytes();
     // Most blocks hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
@@ -258,7 +266,7 @@ fn attribute_block(
     } else {
         Vec::new()
     };
-    let found = attribution::find(t, &sentences, &quotes, carry);
+    let found = attribution::find(t, &sentences, &quotes, carry, headline);
     let carry = found.carry;
     let pending = resolve(t, offset, found.found, people, anonymous, previous);
     let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {

@@ -184,6 +184,17 @@ pub fn noun_phrase(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase
     Some(SourcePhrase { tokens: from..end, kind })
 }
 
+/// The shortest description starting at the determiner `from` that names a source ("The
+/// mayor" in "The mayor toured the plant and said"), for a clause subject whose verb is
+/// not a cue.
+pub fn subject_description(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    if from >= limit || !lexicon::contains(DETERMINERS, t.word(from)) {
+        return None;
+    }
+    let last = limit.min(from + MAX_DESCRIPTION_TOKENS);
+    (from + 2..=last).find_map(|end| description_before(t, from, end).filter(|p| p.tokens.start == from))
+}
+
 fn is_name_or_title(t: &Tokens, i: usize) -> bool {
     let w = t.word(i);
     (t.is_capitalised(i) && w.chars().any(char::is_alphabetic)) || lexicon::contains(TITLES, w)
