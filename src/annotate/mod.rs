@@ -278,8 +278,8 @@ fn attribute_block(
     ((pending, carry), last)
 }
 
-/// Longest line of a hard-wrapped paragraph: lines this short, all of them, are a text
-/// wrapped for width rather than paragraphs written one a line.
+/// Longest line of a hard-wrapped paragraph: lines this short, all of them, most ending
+/// mid-sentence, are a text wrapped for width rather than paragraphs written one a line.
 const MAX_WRAPPED_LINE: usize = 80;
 
 /// The byte ranges of `raw` (a paragraph as written in the body) that are attributed one
@@ -300,8 +300,16 @@ fn blocks(raw: &str) -> Vec<(usize, usize)> {
         }
         start = end + 1;
     }
-    let wrapped = lines.len() >= 3 && lines[..lines.len() - 1].iter().all(|&(s, e)| e - s <= MAX_WRAPPED_LINE);
-    if wrapped || lines.len() <= 1 {
+    if lines.len() <= 1 {
+        return vec![(0, raw.len())];
+    }
+    // Wrapped prose: short lines, most of them breaking mid-sentence.
+    let inner = &lines[..lines.len() - 1];
+    let short = inner.iter().all(|&(s, e)| e - s <= MAX_WRAPPED_LINE);
+    let mid_sentence =
+        inner.iter().filter(|&&(s, e)| !raw[s..e].ends_with(['.', '!', '?', ':', '"', '\u{201d}'])).count();
+    let wrapped = lines.len() >= 3 && short && 2 * mid_sentence >= inner.len();
+    if wrapped {
         return vec![(0, raw.len())];
     }
     lines
@@ -406,13 +414,18 @@ fn resolve(
             (None, Inherit::Paragraph) => out
                 .iter()
                 .rev()
-                .find(|p| p.speaker.is_some())
+                .find(|p| p.speaker.is_some() || p.source_span.is_some())
                 .map_or((None, None), |p| (p.speaker.clone(), p.source_span)),
             (None, Inherit::PreviousParagraph) => previous.clone().map_or((None, None), |(s, span)| (Some(s), span)),
             (None, Inherit::No) => (None, None),
         };
         if let (Some(SpeakerRef::Person(person)), Some((at, _))) = (&speaker, source_span) {
             people.note_speaker(*person, at);
+        }
+        if f.source.is_none() && speaker.is_none() && source_span.is_none() {
+            // A continued or floating quote with nobody to inherit from says nothing about
+            // who spoke; reporting it would only be a quote without a speaker.
+            continue;
         }
         out.push(Pending { found: f, source_span, speaker });
     }
@@ -597,5 +610,54 @@ fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<St
         speakers,
         attributions,
         entities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Annotates `body` as one article and returns (rule, speaker) of each attribution.
+    fn attributions(body: &str) -> Vec<(String, Option<String>)> {
+        let article = Article {
+            path: "t.txt".into(),
+            position: 0,
+            title: None,
+            body: body.into(),
+            date: None,
+            source: None,
+            url: None,
+            authors: Vec::new(),
+        };
+        Annotator::builtin()
+            .annotate(&article)
+            .into_iter()
+            .flat_map(|r| r.attributions)
+            .map(|a| (a.rule, a.speaker))
+            .collect()
+    }
+
+    #[test]
+    fn lines_of_a_paragraph_are_attributed_like_paragraphs() {
+        // Paragraphs written with single line breaks: the quote on its own line floats
+        // after the attributed line.
+        let body = "The rally ended late.\nMayor Ann Quill said the city would rebuild.\n\u{201c}We will not wait for anyone.\u{201d}\n";
+        let got = attributions(body);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1], ("floating-quote".to_string(), Some("Ann Quill".to_string())));
+    }
+
+    #[test]
+    fn a_quote_with_nobody_to_inherit_from_is_not_reported() {
+        let body = "The hall was full.\n\n\u{201c}We will not wait for anyone.\u{201d}\n";
+        assert_eq!(attributions(body), Vec::new());
+    }
+
+    #[test]
+    fn hard_wrapped_lines_stay_one_block() {
+        let raw = "a line of wrapped text that is not long at all\nand another one just like it, still short\nend.";
+        assert_eq!(blocks(raw), vec![(0, raw.len())]);
+        assert_eq!(blocks("Title; \nSubtitle."), vec![(0, 6), (8, 17)]);
+        assert_eq!(blocks("\n \n"), vec![(0, 3)]);
     }
 }
