@@ -219,9 +219,15 @@ impl<'m> Annotator<'m> {
                 block_no += 1;
                 let first = a.spans.partition_point(|&(s, _)| s < from);
                 let last = a.spans.partition_point(|&(s, _)| s < to);
-                let spans: Vec<(usize, usize)> =
-                    a.spans[first..last].iter().map(|&(s, e)| (s - from, e - from)).collect();
-                let t = Tokens { text: &a.paragraph.text[from..to], spans: &spans };
+                // Most paragraphs are one block starting at 0: their spans need no shift.
+                let shifted: Vec<(usize, usize)>;
+                let spans = if from == 0 {
+                    &a.spans[..last]
+                } else {
+                    shifted = a.spans[first..last].iter().map(|&(s, e)| (s - from, e - from)).collect();
+                    &shifted[..]
+                };
+                let t = Tokens { text: &a.paragraph.text[from..to], spans };
                 let offset = a.paragraph.start + from;
                 let previous = last_speaker
                     .as_ref()

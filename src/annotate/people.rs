@@ -103,12 +103,15 @@ impl<'r> People<'r> {
         let mut found = None;
         for i in by_recency {
             let p = &self.persons[i];
-            let same_last = p.last == last;
+            // The surname test is the cheap one and rules out almost everyone.
+            if p.last != last {
+                continue;
+            }
             let compatible_first = match (first, p.first.as_deref()) {
                 (Some(a), Some(b)) => a == b || a.starts_with(b) || b.starts_with(a) || same_first_name(a, b),
                 _ => true,
             };
-            if same_last && compatible_first {
+            if compatible_first {
                 found = Some(i);
                 break;
             }
