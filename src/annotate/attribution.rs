@@ -15,13 +15,15 @@
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
 //! | `according-to` | according to X, ... / ..., according to X. |
 //! | `participle-cue` | X went further, calling for ... |
-//! | `relative-cue` | X was among the Democrats who said ... |
+//! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
+//! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
 //! | `transcript` | TRUMP: We're going to win. |
+//! | `headline-colon` | Graham: Trump's rhetoric is destroying the party (the article's first line) |
 
 use std::ops::Range;
 
 use super::lexicon::{self, PARTICLE_VERBS, SPEECH_VERBS};
-use super::phrase::{source_after, source_before, SourceKind, SourcePhrase, Tokens};
+use super::phrase::{source_after, source_before, subject_description, SourceKind, SourcePhrase, Tokens};
 use super::quotes::{is_full_quote, Quote};
 
 /// Where an attribution without a source of its own takes its speaker from.
@@ -75,17 +77,23 @@ pub struct ParagraphAttributions {
 const MAX_TAIL_TOKENS: usize = 30;
 
 /// Finds the attributions of a body paragraph. `previous` is what the paragraph before
-/// left open.
-pub fn find(t: &Tokens, sentences: &[Range<usize>], quotes: &[Quote], previous: &Carry) -> ParagraphAttributions {
+/// left open; `headline` says the paragraph is the article's first line.
+pub fn find(
+    t: &Tokens,
+    sentences: &[Range<usize>],
+    quotes: &[Quote],
+    previous: &Carry,
+    headline: bool,
+) -> ParagraphAttributions {
     let mut found = Vec::new();
     let mut used = vec![false; t.spans.len()];
     let in_quote = quote_membership(t, quotes);
-    if let Some(f) = transcript_line(t) {
+    if let Some(f) = transcript_line(t).or_else(|| headline.then(|| headline_colon(t)).flatten()) {
         mark(&mut used, 0..t.spans.len());
         found.push(f);
     }
     for (qi, q) in quotes.iter().enumerate() {
-        let transcript = found.iter().any(|f: &Found| f.rule == "transcript");
+        let transcript = found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon"));
         if transcript || !is_full_quote(t.text, q) || !opens_clause(t, q) {
             // Words woven into the writer's sentence are content of an indirect
             // attribution (`mixed-quote`), found per sentence below.
@@ -205,6 +213,7 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
     if a >= limit {
         return None;
     }
+    let closed_sentence = t.text[q.content_start..q.content_end].trim_end().ends_with('.');
     if let Some(cue) = cue_at(t, a) {
         let source = source_after(t, cue.end, limit)?;
         return Some((source, span_of(t, cue.clone()), cue, "quote-said-name"));
@@ -231,7 +240,30 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         SourceKind::Name { .. } if gap_is_apposition => source,
         _ => return None,
     };
+    if closed_sentence && opens_new_clause(t, cue.end, limit) {
+        // `“... the end.” Rubio said he does support it.`: the quote closed its sentence
+        // and the verb has content of its own.
+        return None;
+    }
     Some((source, span_of(t, cue.clone()), cue, "quote-name-said"))
+}
+
+/// Whether the words after a cue ending at token `after` start a reported clause
+/// ("said he would", "said that", "said the plan") rather than ending the sentence or
+/// adding circumstances ("said.", "said in a statement").
+fn opens_new_clause(t: &Tokens, after: usize, limit: usize) -> bool {
+    let mut i = after;
+    while i < limit && is_cue_trailer(t.word(i)) && !t.word(i).eq_ignore_ascii_case("that") {
+        i += 1;
+    }
+    i < limit && {
+        let w = t.word(i);
+        w.eq_ignore_ascii_case("that")
+            || w.eq_ignore_ascii_case("there")
+            || w.eq_ignore_ascii_case("it")
+            || lexicon::lookup(lexicon::PRONOUNS, w).is_some()
+            || (lexicon::contains(lexicon::DETERMINERS, w) && !w.eq_ignore_ascii_case("one"))
+    }
 }
 
 /// `Warren said: “...”`, `Warren said, “...”`, `Warren said “...”` before the opening mark.
@@ -314,7 +346,7 @@ fn inherited_rule(t: &Tokens, q: &Quote, qi: usize, found: &[Found], previous: &
         return Some(("quote-continued", Inherit::Paragraph, None));
     }
     let opens_paragraph = t.text[..q.open].trim().is_empty();
-    if !opens_paragraph {
+    if !opens_paragraph || has_own_attribution(t, q) {
         return None;
     }
     if previous.colon_intro.is_some() {
@@ -325,6 +357,14 @@ fn inherited_rule(t: &Tokens, q: &Quote, qi: usize, found: &[Found], previous: &
         return Some(("multi-paragraph-quote", Inherit::PreviousParagraph, None));
     }
     Some(("floating-quote", Inherit::PreviousParagraph, None))
+}
+
+/// Whether a quote opening a paragraph shows signs of an attribution of its own that the
+/// rules could not read (`“...,” the tycoon recalled.`): it ends in a comma, or a speech
+/// verb follows it. Such a quote is not the previous speaker's.
+fn has_own_attribution(t: &Tokens, q: &Quote) -> bool {
+    let ends_with_comma = t.text[q.content_start..q.content_end].trim_end().ends_with(',');
+    ends_with_comma || (t.first_at(q.after(t.text))..t.spans.len()).any(|k| cue_at(t, k).is_some())
 }
 
 /// `TRUMP: We're going to win.`: an all-capitals name and a colon opening the paragraph.
@@ -347,6 +387,37 @@ fn transcript_line(t: &Tokens) -> Option<Found> {
         source: Some(source),
         direct: true,
         rule: "transcript",
+        inherit: Inherit::No,
+    })
+}
+
+/// Longest source before a headline's colon, in tokens.
+const MAX_HEADLINE_SOURCE: usize = 5;
+
+/// `Graham: Trump's rhetoric is destroying the party.`: a headline whose first words,
+/// capitalised, name who says the rest. Headline-style titles start this way; a leading
+/// article ("The Ninth Circle: ...") makes it a title of another kind.
+fn headline_colon(t: &Tokens) -> Option<Found> {
+    let colon = (1..t.spans.len().min(MAX_HEADLINE_SOURCE + 1)).find(|&i| t.word(i) == ":")?;
+    let words_ok = (0..colon).all(|i| t.is_capitalised(i) || t.is_possessive_mark(i) || t.word(i) == ".");
+    if !words_ok || t.word(0).eq_ignore_ascii_case("the") || t.word(0).eq_ignore_ascii_case("a") {
+        return None;
+    }
+    let content_start = t.spans.get(colon + 1)?.0;
+    if t.spans.len() < colon + 3 {
+        return None;
+    }
+    let kind = if colon == 1 && lexicon::contains(lexicon::DOCUMENT_HEADS, t.word(0)) {
+        SourceKind::Document
+    } else {
+        source_after(t, 0, colon).filter(|s| s.tokens == (0..colon))?.kind
+    };
+    Some(Found {
+        content: (content_start, t.text.trim_end().len()),
+        cue: Some(t.spans[colon]),
+        source: Some(SourcePhrase { tokens: 0..colon, kind }),
+        direct: false,
+        rule: "headline-colon",
         inherit: Inherit::No,
     })
 }
@@ -417,12 +488,17 @@ fn sentence_cue(
         } else if k > sentence.start && t.word(k - 1).eq_ignore_ascii_case("who") {
             // Only "X was among the Democrats who said": the subject, not the group, spoke.
             let among = (sentence.start..k).any(|i| t.word(i).eq_ignore_ascii_case("among"));
-            if !among {
-                continue;
+            if among {
+                (source_after(t, sentence.start, k), "relative-cue")
+            } else {
+                // "voters who said ...": PolNeAR's source is the relative pronoun.
+                (Some(SourcePhrase { tokens: k - 1..k, kind: SourceKind::Relative }), "relative-cue")
             }
-            (source_after(t, sentence.start, k), "relative-cue")
         } else if t.word(k).ends_with("ing") && k > sentence.start && t.word(k - 1) == "," {
-            (source_after(t, sentence.start, k), "participle-cue")
+            (subject_of(t, sentence.start, k), "participle-cue")
+        } else if let Some(conjunction) = conjunction_before(t, k, sentence.start) {
+            // "Reid caucused on Saturday and says he voted": the sentence's subject speaks.
+            (subject_of(t, sentence.start, conjunction), "conjoined-cue")
         } else {
             (source_before(t, k, sentence.start), "name-said-that")
         };
@@ -518,6 +594,40 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
     })
 }
 
+/// The subject of a clause starting at token `from`, before token `limit`: the source
+/// phrase opening it (after an introductory phrase up to its comma, "In April, Trump
+/// ..."), followed by a lowercase word, its verb.
+fn subject_of(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    let mut start = from;
+    let first = t.word(from);
+    if lexicon::contains(lexicon::CLAUSE_OPENERS, first) || first.ends_with("ing") {
+        start = (from..limit).find(|&i| t.word(i) == ",")? + 1;
+    }
+    let source = match subject_description(t, start, limit) {
+        Some(description) => description,
+        None => {
+            while start < limit && (lexicon::contains(lexicon::NOT_NAMES, t.word(start)) || t.word(start) == ",") {
+                start += 1;
+            }
+            source_after(t, start, limit)?
+        }
+    };
+    let next = source.tokens.end;
+    let verb_follows = next < limit && t.word(next).starts_with(|c: char| c.is_lowercase());
+    verb_follows.then_some(source)
+}
+
+/// The "and", "but" or "then" joining a cue at token `k` to an earlier verb of the same
+/// subject ("X met the mayor and said", "X declined, but told reporters").
+fn conjunction_before(t: &Tokens, k: usize, floor: usize) -> Option<usize> {
+    let mut j = k;
+    while j > floor && lexicon::contains(lexicon::SOURCE_VERB_FILLERS, t.word(j - 1)) {
+        j -= 1;
+    }
+    let conjunction = j.checked_sub(1).filter(|&c| c > floor + 1)?;
+    matches!(t.word(conjunction), "and" | "but" | "then").then_some(conjunction)
+}
+
 /// ", who said ...": PolNeAR's source is the relative pronoun; the speaker is the name
 /// before the comma.
 fn relative_who(t: &Tokens, floor: usize, k: usize) -> Option<SourcePhrase> {
@@ -585,7 +695,7 @@ mod tests {
         let t = Tokens { text, spans: &spans };
         let sents = sentences(text, &spans);
         let quotes = find_quotes(text);
-        let got: Vec<(&str, &str, Option<&str>)> = find(&t, &sents, &quotes, previous)
+        let got: Vec<(&str, &str, Option<&str>)> = find(&t, &sents, &quotes, previous, false)
             .found
             .iter()
             .map(|f| {
@@ -724,7 +834,7 @@ mod tests {
         let text = "In a post on Twitter, the senator wrote:";
         let spans = tokenize(text);
         let t = Tokens { text, spans: &spans };
-        assert!(find(&t, &sentences(text, &spans), &[], &NONE).carry.colon_intro.is_some());
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, false).carry.colon_intro.is_some());
     }
 
     #[test]
@@ -830,6 +940,40 @@ mod tests {
             "He said Cruz \"has courage. He is not afraid.\"",
             &NONE,
             &[("mixed-quote", "Cruz \"has courage. He is not afraid.", Some("He"))],
+        );
+    }
+
+    #[test]
+    fn headline_names_its_speaker_before_the_colon() {
+        let text = "Governor Smith: The budget will pass this week.";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let found = find(&t, &sentences(text, &spans), &[], &NONE, true).found;
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].content.0..found[0].content.1], "The budget will pass this week.");
+        assert_eq!(found[0].rule, "headline-colon");
+        // A title of another kind, and the same line inside an article.
+        let text = "The Long Road: A year on the campaign trail.";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty());
+    }
+
+    #[test]
+    fn conjoined_verb_takes_the_subject() {
+        check(
+            "The mayor toured the plant on Monday and said the jobs would stay.",
+            &NONE,
+            &[("conjoined-cue", "the jobs would stay", Some("The mayor"))],
+        );
+    }
+
+    #[test]
+    fn relative_pronoun_without_comma_is_the_source() {
+        check(
+            "The poll counted voters who said the economy was their main worry.",
+            &NONE,
+            &[("relative-cue", "the economy was their main worry", Some("who"))],
         );
     }
 

@@ -433,37 +433,63 @@ pub const GENDERED_HONORIFICS: &[(&str, bool)] = &[
 
 /// Nouns for an unnamed individual source ("a senior official said").
 pub const ANONYMOUS_HEADS: &[&str] = &[
+    "activist",
+    "actor",
+    "actress",
     "adviser",
     "advisor",
     "aide",
     "ally",
     "analyst",
+    "billionaire",
+    "businessman",
+    "businesswoman",
+    "candidate",
+    "challenger",
+    "columnist",
+    "commentator",
     "confidant",
     "consultant",
+    "critic",
     "delegate",
     "diplomat",
     "donor",
+    "entrepreneur",
     "expert",
     "friend",
+    "historian",
     "insider",
+    "journalist",
     "lawyer",
+    "magnate",
+    "man",
     "member",
+    "mogul",
     "observer",
     "officer",
     "official",
     "operative",
     "organizer",
     "person",
+    "politician",
+    "pollster",
+    "reporter",
+    "resident",
     "source",
     "spokesman",
     "spokesperson",
     "spokeswoman",
     "staffer",
     "strategist",
+    "student",
     "supporter",
+    "teacher",
+    "tycoon",
     "veteran",
     "voter",
     "witness",
+    "woman",
+    "writer",
 ];
 
 /// Plural nouns for a collective source ("Democrats said", "officials warned").
@@ -472,6 +498,7 @@ pub const GROUP_HEADS: &[&str] = &[
     "advisers",
     "aides",
     "allies",
+    "americans",
     "analysts",
     "authorities",
     "chairmen",
@@ -485,16 +512,26 @@ pub const GROUP_HEADS: &[&str] = &[
     "donors",
     "economists",
     "experts",
+    "families",
+    "half",
     "investigators",
     "lawmakers",
     "leaders",
     "liberals",
+    "majority",
+    "many",
     "members",
+    "men",
+    "most",
     "observers",
     "officials",
     "operatives",
     "opponents",
     "organizers",
+    "others",
+    "parents",
+    "people",
+    "percent",
     "police",
     "progressives",
     "prosecutors",
@@ -502,12 +539,17 @@ pub const GROUP_HEADS: &[&str] = &[
     "republicans",
     "researchers",
     "residents",
+    "respondents",
     "scientists",
     "senators",
+    "some",
     "sources",
     "strategists",
+    "students",
     "supporters",
     "voters",
+    "women",
+    "workers",
 ];
 
 /// Last words of organisation names ("the Justice Department said").
@@ -635,6 +677,13 @@ pub const NOT_NAMES: &[&str] = &[
     "yet",
 ];
 
+/// Prepositions and adverbs that open an introductory phrase before a clause's subject
+/// ("In April, Trump ...", "At the time, Sanders ...").
+pub const CLAUSE_OPENERS: &[&str] = &[
+    "absent", "after", "amid", "as", "at", "before", "despite", "during", "for", "from", "if", "in", "instead", "last",
+    "on", "since", "though", "unlike", "when", "while", "with", "without",
+];
+
 /// Lowercases `word` into `buf` when it is short ASCII-compatible, for table lookups
 /// without allocating. Longer words are never in the tables.
 pub fn fold<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
@@ -682,6 +731,7 @@ mod tests {
             DESCRIPTION_ENDS,
             DETERMINERS,
             NOT_NAMES,
+            CLAUSE_OPENERS,
         ] {
             let mut sorted = table.to_vec();
             sorted.sort_unstable();

@@ -177,6 +177,10 @@ struct Pending {
 /// paragraph index and the source mention (article body offsets).
 type LastSpeaker = (usize, SpeakerRef, Option<(usize, usize)>);
 
+/// A speaker with their source mention (article body offsets), as a quote without a
+/// source of its own inherits them.
+type Inherited = (SpeakerRef, Option<(usize, usize)>);
+
 /// Per-paragraph analysis shared by the passes.
 struct Analysis {
     paragraph: Paragraph,
@@ -201,41 +205,120 @@ impl<'m> Annotator<'m> {
         let mut anonymous: Vec<Speaker> = Vec::new();
         let mut carry = Carry::default();
         let mut last_speaker: Option<LastSpeaker> = None;
+        // Blocks are numbered across the article so that a floating quote inherits only
+        // from the block right before it (a caption or heading in between breaks the chain).
+        let mut block_no = 0usize;
         for a in &mut analyses {
             register_people(a, &mut people);
             if a.paragraph.kind != ParagraphKind::Body {
+                block_no += 1;
                 continue;
             }
-            let t = Tokens { text: &a.paragraph.text, spans: &a.spans };
-            let sentences = tagger::sentences(t.text, t.spans);
-            let bytes = t.text.as_bytes();
-            // Most paragraphs hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
-            let quotes = if memchr::memchr2(b'"', 0xe2, bytes).is_some() || memchr::memmem::find(bytes, b"''").is_some()
-            {
-                find_quotes(t.text)
-            } else {
-                Vec::new()
-            };
-            let found = attribution::find(&t, &sentences, &quotes, &carry);
-            carry = found.carry;
-            let previous = last_speaker
-                .as_ref()
-                .filter(|(index, _, _)| index + 1 == a.paragraph.index)
-                .map(|(_, s, span)| (s.clone(), *span));
-            a.pending = resolve(&t, a.paragraph.start, found.found, &mut people, &mut anonymous, previous);
-            let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {
-                let speaker = resolve_source(&t, a.paragraph.start, source, &mut people, &mut anonymous)?;
-                Some((speaker, Some(absolute_span(&t, a.paragraph.start, source))))
-            });
-            let last = intro_speaker
-                .or_else(|| a.pending.iter().rev().find_map(|p| p.speaker.clone().map(|s| (s, p.source_span))));
-            if let Some((s, span)) = last {
-                last_speaker = Some((a.paragraph.index, s, span));
+            let raw = &article.body[a.paragraph.start..a.paragraph.end];
+            for (from, to) in blocks(raw) {
+                block_no += 1;
+                let first = a.spans.partition_point(|&(s, _)| s < from);
+                let last = a.spans.partition_point(|&(s, _)| s < to);
+                // Most paragraphs are one block starting at 0: their spans need no shift.
+                let shifted: Vec<(usize, usize)>;
+                let spans = if from == 0 {
+                    &a.spans[..last]
+                } else {
+                    shifted = a.spans[first..last].iter().map(|&(s, e)| (s - from, e - from)).collect();
+                    &shifted[..]
+                };
+                let t = Tokens { text: &a.paragraph.text[from..to], spans };
+                let offset = a.paragraph.start + from;
+                let previous = last_speaker
+                    .as_ref()
+                    .filter(|(index, _, _)| index + 1 == block_no)
+                    .map(|(_, s, span)| (s.clone(), *span));
+                // The article's first line, when it is body text, is its headline.
+                let headline = block_no == 1;
+                let (pending, last) =
+                    attribute_block(&t, offset, headline, &carry, previous, &mut people, &mut anonymous);
+                carry = pending.1;
+                if let Some((s, span)) = last {
+                    last_speaker = Some((block_no, s, span));
+                }
+                a.pending.extend(pending.0.into_iter().map(|mut p| {
+                    p.found.content = (p.found.content.0 + from, p.found.content.1 + from);
+                    p.found.cue = p.found.cue.map(|(s, e)| (s + from, e + from));
+                    p
+                }));
             }
         }
         let acronyms = learn_acronyms(&analyses);
         analyses.into_iter().map(|a| record(article, a, &people, &acronyms)).collect()
     }
+}
+
+/// Attributions of one block with their speakers, what the block leaves open for the
+/// next, and the speaker a floating quote in the next block would inherit.
+fn attribute_block(
+    t: &Tokens,
+    offset: usize,
+    headline: bool,
+    carry: &Carry,
+    previous: Option<Inherited>,
+    people: &mut People,
+    anonymous: &mut Vec<Speaker>,
+) -> ((Vec<Pending>, Carry), Option<Inherited>) {
+    let sentences = tagger::sentences(t.text, t.spans);
+    let bytes = t.text.as_bytes();
+    // Most blocks hold no quote mark (`"`, curly marks start with 0xE2, or `''`).
+    let quotes = if memchr::memchr2(b'"', 0xe2, bytes).is_some() || memchr::memmem::find(bytes, b"''").is_some() {
+        find_quotes(t.text)
+    } else {
+        Vec::new()
+    };
+    let found = attribution::find(t, &sentences, &quotes, carry, headline);
+    let carry = found.carry;
+    let pending = resolve(t, offset, found.found, people, anonymous, previous);
+    let intro_speaker = carry.colon_intro.as_ref().and_then(|(source, _)| {
+        let speaker = resolve_source(t, offset, source, people, anonymous)?;
+        Some((speaker, Some(absolute_span(t, offset, source))))
+    });
+    let last =
+        intro_speaker.or_else(|| pending.iter().rev().find_map(|p| p.speaker.clone().map(|s| (s, p.source_span))));
+    ((pending, carry), last)
+}
+
+/// Longest line of a hard-wrapped paragraph: lines this short, all of them, most ending
+/// mid-sentence, are a text wrapped for width rather than paragraphs written one a line.
+const MAX_WRAPPED_LINE: usize = 80;
+
+/// The byte ranges of `raw` (a paragraph as written in the body) that are attributed one
+/// after another like paragraphs: its lines when the source separates paragraphs with
+/// single line breaks (liveblogs, a headline above its deck), else the whole paragraph.
+fn blocks(raw: &str) -> Vec<(usize, usize)> {
+    if memchr::memchr(b'\n', raw.as_bytes()).is_none() {
+        return vec![(0, raw.len())];
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in raw.split('\n') {
+        let end = start + line.len();
+        let kept = line.trim_end();
+        let lead = kept.len() - kept.trim_start().len();
+        if kept.len() > lead {
+            lines.push((start + lead, start + kept.len()));
+        }
+        start = end + 1;
+    }
+    if lines.len() <= 1 {
+        return vec![(0, raw.len())];
+    }
+    // Wrapped prose: short lines, most of them breaking mid-sentence.
+    let inner = &lines[..lines.len() - 1];
+    let short = inner.iter().all(|&(s, e)| e - s <= MAX_WRAPPED_LINE);
+    let mid_sentence =
+        inner.iter().filter(|&&(s, e)| !raw[s..e].ends_with(['.', '!', '?', ':', '"', '\u{201d}'])).count();
+    let wrapped = lines.len() >= 3 && short && 2 * mid_sentence >= inner.len();
+    if wrapped {
+        return vec![(0, raw.len())];
+    }
+    lines
 }
 
 /// Tokens of the paragraph and the article's entity spans that fall inside it (tagged once
@@ -337,11 +420,19 @@ fn resolve(
             (None, Inherit::Paragraph) => out
                 .iter()
                 .rev()
-                .find(|p| p.speaker.is_some())
+                .find(|p| p.speaker.is_some() || p.source_span.is_some())
                 .map_or((None, None), |p| (p.speaker.clone(), p.source_span)),
             (None, Inherit::PreviousParagraph) => previous.clone().map_or((None, None), |(s, span)| (Some(s), span)),
             (None, Inherit::No) => (None, None),
         };
+        if let (Some(SpeakerRef::Person(person)), Some((at, _))) = (&speaker, source_span) {
+            people.note_speaker(*person, at);
+        }
+        if f.source.is_none() && speaker.is_none() && source_span.is_none() {
+            // A continued or floating quote with nobody to inherit from says nothing about
+            // who spoke; reporting it would only be a quote without a speaker.
+            continue;
+        }
         out.push(Pending { found: f, source_span, speaker });
     }
     out
@@ -385,7 +476,7 @@ fn resolve_source(
             Some(SpeakerRef::Person(person))
         }
         SourceKind::Pronoun(male) => people.resolve_pronoun(*male, pos).map(SpeakerRef::Person),
-        SourceKind::Definite { head } => match people.resolve_description(head, pos) {
+        SourceKind::Definite { head } => match people.resolve_description(head, party_in_phrase(t, source), pos) {
             Some(person) => Some(SpeakerRef::Person(person)),
             // "A White House official said ... The official added": the same unnamed source.
             None => anonymous
@@ -407,7 +498,14 @@ fn resolve_source(
         // Who stands behind "the statement" is left to the source span: guessing the
         // issuer would be wrong as often as right.
         SourceKind::Document => None,
+        // "voters who said": the antecedent is rarely a resolvable person.
+        SourceKind::Relative => None,
     }
+}
+
+/// A party named inside a description ("the GOP nominee", "the Democratic candidate").
+fn party_in_phrase(t: &Tokens, source: &SourcePhrase) -> Option<Party> {
+    party::in_titles(source.tokens.clone().map(|i| t.word(i))).map(|(party, _)| party)
 }
 
 /// "a White House official" -> "White House official"; "the FBI" -> "FBI".
@@ -518,5 +616,54 @@ fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<St
         speakers,
         attributions,
         entities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Annotates `body` as one article and returns (rule, speaker) of each attribution.
+    fn attributions(body: &str) -> Vec<(String, Option<String>)> {
+        let article = Article {
+            path: "t.txt".into(),
+            position: 0,
+            title: None,
+            body: body.into(),
+            date: None,
+            source: None,
+            url: None,
+            authors: Vec::new(),
+        };
+        Annotator::builtin()
+            .annotate(&article)
+            .into_iter()
+            .flat_map(|r| r.attributions)
+            .map(|a| (a.rule, a.speaker))
+            .collect()
+    }
+
+    #[test]
+    fn lines_of_a_paragraph_are_attributed_like_paragraphs() {
+        // Paragraphs written with single line breaks: the quote on its own line floats
+        // after the attributed line.
+        let body = "The rally ended late.\nMayor Ann Quill said the city would rebuild.\n\u{201c}We will not wait for anyone.\u{201d}\n";
+        let got = attributions(body);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1], ("floating-quote".to_string(), Some("Ann Quill".to_string())));
+    }
+
+    #[test]
+    fn a_quote_with_nobody_to_inherit_from_is_not_reported() {
+        let body = "The hall was full.\n\n\u{201c}We will not wait for anyone.\u{201d}\n";
+        assert_eq!(attributions(body), Vec::new());
+    }
+
+    #[test]
+    fn hard_wrapped_lines_stay_one_block() {
+        let raw = "a line of wrapped text that is not long at all\nand another one just like it, still short\nend.";
+        assert_eq!(blocks(raw), vec![(0, raw.len())]);
+        assert_eq!(blocks("Title; \nSubtitle."), vec![(0, 6), (8, 17)]);
+        assert_eq!(blocks("\n \n"), vec![(0, 3)]);
     }
 }

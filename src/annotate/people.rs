@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::lexicon::{self, GENDERED_HONORIFICS};
 use super::party::FROM_ROSTER;
-use crate::roster::{Gender, Party, Roster};
+use crate::roster::{same_first_name, Gender, Party, Roster};
 
 /// One person of the article.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,12 +44,19 @@ pub struct People<'r> {
     date: Option<NaiveDate>,
     persons: Vec<Person>,
     mentions: Vec<Mention>,
+    /// Where each person attributed so far last spoke: (article offset, person).
+    speakers: Vec<(usize, usize)>,
 }
+
+/// How far back (in bytes of the article) the last speaker still outranks a more recent
+/// mention for a pronoun: about a paragraph. `“...,” Sanders said of Trump. “...,” he
+/// added.` means Sanders.
+const CURRENT_SPEAKER_REACH: usize = 600;
 
 impl<'r> People<'r> {
     /// An empty registry for an article published on `date`.
     pub fn new(roster: &'r Roster, date: Option<NaiveDate>) -> Self {
-        People { roster, date, persons: Vec::new(), mentions: Vec::new() }
+        People { roster, date, persons: Vec::new(), mentions: Vec::new(), speakers: Vec::new() }
     }
 
     /// The person with index `i`.
@@ -69,6 +76,7 @@ impl<'r> People<'r> {
                 if first.is_some() && self.persons[i].first.is_none() {
                     self.persons[i].first = first.clone();
                     self.persons[i].name = display_name(&parts);
+                    self.complete_from_roster(i);
                 }
                 i
             }
@@ -95,12 +103,15 @@ impl<'r> People<'r> {
         let mut found = None;
         for i in by_recency {
             let p = &self.persons[i];
-            let same_last = p.last == last;
+            // The surname test is the cheap one and rules out almost everyone.
+            if p.last != last {
+                continue;
+            }
             let compatible_first = match (first, p.first.as_deref()) {
-                (Some(a), Some(b)) => a == b || a.starts_with(b) || b.starts_with(a),
+                (Some(a), Some(b)) => a == b || a.starts_with(b) || b.starts_with(a) || same_first_name(a, b),
                 _ => true,
             };
-            if same_last && compatible_first {
+            if compatible_first {
                 found = Some(i);
                 break;
             }
@@ -108,6 +119,17 @@ impl<'r> People<'r> {
         found.or_else(|| {
             first.is_none().then(|| self.persons.iter().rposition(|p| p.first.as_deref() == Some(last))).flatten()
         })
+    }
+
+    /// A person first named by surname alone and now by full name: the roster may know
+    /// the full name where the surname was ambiguous ("Clinton", then "Hillary Clinton").
+    fn complete_from_roster(&mut self, i: usize) {
+        let Some(found) = self.roster.lookup(&self.persons[i].name, self.date) else { return };
+        let p = &mut self.persons[i];
+        p.gender = p.gender.or(found.gender.map(|g| g == Gender::Male));
+        if p.party.is_none() {
+            p.party = found.party.map(|party| (party, FROM_ROSTER));
+        }
     }
 
     fn add(&mut self, name: String, last: String, first: Option<String>) -> usize {
@@ -133,8 +155,8 @@ impl<'r> People<'r> {
     fn add_surname_only(&mut self, word: &str, last: &str) -> Option<usize> {
         match self.roster.lookup_surname(word, self.date) {
             Some(m) => {
-                let first = m.name.split_whitespace().next().map(str::to_lowercase);
-                let i = self.add(m.name.clone(), last.to_owned(), first);
+                let first = m.common_name.split_whitespace().next().map(str::to_lowercase);
+                let i = self.add(m.common_name.clone(), last.to_owned(), first);
                 let p = &mut self.persons[i];
                 p.gender = p.gender.or(m.gender.map(|g| g == Gender::Male));
                 p.party = p.party.or(m.party.map(|party| (party, FROM_ROSTER)));
@@ -173,6 +195,13 @@ impl<'r> People<'r> {
     /// are rarely what a later "he" means). Unknown-gender people are a fallback.
     pub fn resolve_pronoun(&self, male: Option<bool>, pos: usize) -> Option<usize> {
         let male = male?;
+        let current =
+            self.speakers.iter().rev().find(|&&(at, _)| at < pos).filter(|&&(at, person)| {
+                pos - at <= CURRENT_SPEAKER_REACH && self.persons[person].gender == Some(male)
+            });
+        if let Some(&(_, person)) = current {
+            return Some(person);
+        }
         let earlier = self.mentions.iter().rev().filter(|m| m.pos < pos && !m.possessive);
         let mut fallback = None;
         for m in earlier {
@@ -185,15 +214,24 @@ impl<'r> People<'r> {
         fallback
     }
 
-    /// The person a definite description ("the senator", "the Minnesota Democrat") at
-    /// `pos` refers to: the most recently mentioned person it fits.
-    pub fn resolve_description(&self, head: &str, pos: usize) -> Option<usize> {
-        let party = Party::parse(head).filter(|_| matches!(head, "democrat" | "republican" | "independent"));
-        let fits = |p: &Person| match party {
-            Some(party) => p.party.is_some_and(|(q, _)| q == party),
+    /// Records that `person` is the speaker of an attribution at article offset `pos`.
+    pub fn note_speaker(&mut self, person: usize, pos: usize) {
+        self.speakers.push((pos, person));
+    }
+
+    /// The person a definite description ("the senator", "the Minnesota Democrat", "the
+    /// GOP nominee") at `pos` refers to: the most recently mentioned person it fits, by
+    /// title, or by `party` when the description names one.
+    pub fn resolve_description(&self, head: &str, party: Option<Party>, pos: usize) -> Option<usize> {
+        let party_noun = Party::parse(head).filter(|_| matches!(head, "democrat" | "republican" | "independent"));
+        let fits = |p: &Person| match party_noun.or(party) {
+            Some(party) if party_noun.is_some() => p.party.is_some_and(|(q, _)| q == party),
+            Some(party) => p.titles.iter().any(|t| same_title(t, head)) || p.party.is_some_and(|(q, _)| q == party),
             None => p.titles.iter().any(|t| same_title(t, head)),
         };
-        self.mentions.iter().rev().filter(|m| m.pos < pos).map(|m| m.person).find(|&i| fits(&self.persons[i]))
+        // Mentions are pushed in text order, so the earlier ones are a prefix.
+        let earlier = self.mentions.partition_point(|m| m.pos < pos);
+        self.mentions[..earlier].iter().rev().map(|m| m.person).find(|&i| fits(&self.persons[i]))
     }
 }
 
@@ -267,6 +305,34 @@ mod tests {
     }
 
     #[test]
+    fn pronoun_prefers_the_current_speaker_over_a_later_mention() {
+        let mut p = people();
+        let sessions = p.mention(&["Jeff", "Sessions"], &[], 0, false).unwrap();
+        p.note_speaker(sessions, 0);
+        p.mention(&["Donald", "Trump"], &[], 40, false);
+        assert_eq!(p.resolve_pronoun(Some(true), 80), Some(sessions));
+        // Long after, the most recent mention wins again.
+        assert_ne!(p.resolve_pronoun(Some(true), 5000), Some(sessions));
+    }
+
+    #[test]
+    fn surname_first_then_full_name_gets_the_roster_party() {
+        let mut p = people();
+        let i = p.mention(&["Clinton"], &[], 0, false).unwrap();
+        p.mention(&["Hillary", "Clinton"], &[], 30, false);
+        assert_eq!(p.person(i).name, "Hillary Clinton");
+        assert_eq!(p.person(i).party.map(|(party, _)| party), Some(Party::Democrat));
+    }
+
+    #[test]
+    fn short_first_names_match_full_ones() {
+        let mut p = people();
+        let a = p.mention(&["Richard", "Roe"], &[], 0, false).unwrap();
+        let b = p.mention(&["Dick", "Roe"], &[], 30, false).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
     fn honorific_sets_gender() {
         let mut p = people();
         let i = p.mention(&["Pat", "Quux"], &["Ms."], 0, false).unwrap();
@@ -287,9 +353,10 @@ mod tests {
         let mut p = people();
         let franken = p.mention(&["Al", "Franken"], &["Sen."], 0, false).unwrap();
         p.mention(&["Jeff", "Sessions"], &["Attorney", "General"], 10, false);
-        assert_eq!(p.resolve_description("senator", 20), Some(franken));
-        assert_eq!(p.resolve_description("democrat", 20), Some(franken));
-        assert_eq!(p.resolve_description("mayor", 20), None);
+        assert_eq!(p.resolve_description("senator", None, 20), Some(franken));
+        assert_eq!(p.resolve_description("democrat", None, 20), Some(franken));
+        assert_eq!(p.resolve_description("mayor", None, 20), None);
+        assert_eq!(p.resolve_description("nominee", Some(Party::Democrat), 20), Some(franken));
     }
 
     #[test]

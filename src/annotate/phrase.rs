@@ -70,6 +70,8 @@ pub enum SourceKind {
     Group,
     /// "the statement", "an email from the campaign": a document or message.
     Document,
+    /// "who" in "voters who said": a relative pronoun standing for a phrase before it.
+    Relative,
 }
 
 /// A source phrase: its token range and kind.
@@ -180,6 +182,17 @@ pub fn noun_phrase(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase
         SourceKind::Document
     };
     Some(SourcePhrase { tokens: from..end, kind })
+}
+
+/// The shortest description starting at the determiner `from` that names a source ("The
+/// mayor" in "The mayor toured the plant and said"), for a clause subject whose verb is
+/// not a cue.
+pub fn subject_description(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
+    if from >= limit || !lexicon::contains(DETERMINERS, t.word(from)) {
+        return None;
+    }
+    let last = limit.min(from + MAX_DESCRIPTION_TOKENS);
+    (from + 2..=last).find_map(|end| description_before(t, from, end).filter(|p| p.tokens.start == from))
 }
 
 fn is_name_or_title(t: &Tokens, i: usize) -> bool {

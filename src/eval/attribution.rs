@@ -451,8 +451,16 @@ pub struct SpeakerScore {
     pub misses: Vec<[String; 5]>,
 }
 
+/// Whether two names are the same, ignoring case and middle initials ("Gregory W. Meeks"
+/// and "Gregory Meeks" name one person).
 fn same_name(a: &str, b: &str) -> bool {
-    a.split_whitespace().map(str::to_lowercase).eq(b.split_whitespace().map(str::to_lowercase))
+    fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+        name.split_whitespace()
+            .enumerate()
+            .filter(|&(i, w)| i == 0 || w.trim_end_matches('.').chars().count() > 1)
+            .map(|(_, w)| w.to_lowercase())
+    }
+    words(a).eq(words(b))
 }
 
 /// Scores the speaker rows against the predictions: each row's prediction is the one
@@ -777,6 +785,13 @@ mod tests {
         // A closing mark after trailing punctuation inside the span counts.
         let chars: Vec<char> = "x \u{201c}a b.\u{201d}".chars().collect();
         assert!(is_direct(&chars, 2, 8));
+    }
+
+    #[test]
+    fn names_match_without_middle_initials() {
+        assert!(same_name("Gregory W. Meeks", "gregory meeks"));
+        assert!(same_name("J. D. Vance", "J. Vance"));
+        assert!(!same_name("Gregory Meeks", "Greg Meeks"));
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub(crate) struct Person {
     pub(crate) given: Vec<String>,
     /// Birth year, for people without dated periods.
     pub(crate) born: Option<i32>,
+    /// The name news writes (see [`common_name`]).
+    pub(crate) common_name: String,
 }
 
 /// Parses one non-comment line; `line_no` is 1-based and only used in errors.
@@ -139,7 +141,34 @@ pub(crate) fn parse_line(line: &str, origin: &Path, line_no: usize) -> Result<Pe
     firsts.sort_unstable();
     firsts.dedup();
 
-    Ok(Person { name: name.to_string(), gender, periods, firsts, lasts, given, born })
+    let common_name = common_name(name, field(5), field(7), field(8));
+    Ok(Person { name: name.to_string(), gender, periods, firsts, lasts, given, born, common_name })
+}
+
+/// The name news writes for a person: nickname and surname ("Chuck Schumer"), else the
+/// first of the other names ("Dick Durbin"), else the name without middle initials and
+/// generational suffixes ("Charles Grassley" for "Charles E. Grassley").
+fn common_name(name: &str, last: &str, nickname: &str, other: &str) -> String {
+    let is_suffix = |w: &str| matches!(w.trim_end_matches([',', '.']), "Jr" | "Sr" | "II" | "III" | "IV");
+    let words: Vec<&str> = name.split_whitespace().map(|w| w.trim_end_matches(',')).collect();
+    let surname = match last.trim() {
+        "" => words.iter().rev().find(|w| !is_suffix(w)).copied().unwrap_or(name),
+        written => written,
+    };
+    if !nickname.trim().is_empty() {
+        return format!("{} {surname}", nickname.trim());
+    }
+    if let Some(first_other) = other.split(';').map(str::trim).find(|o| o.split_whitespace().count() >= 2) {
+        return first_other.to_string();
+    }
+    let is_initial = |w: &str| w.trim_end_matches('.').chars().count() == 1;
+    let kept: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|&(i, w)| i == 0 || !(is_initial(w) || is_suffix(w)))
+        .map(|(_, w)| *w)
+        .collect();
+    kept.join(" ")
 }
 
 /// Adds the first word of `s` to `firsts` unless it is empty or already there.
@@ -225,6 +254,15 @@ mod tests {
         assert_eq!(person.lasts, ["starmer"]);
         assert!(person.periods.is_empty());
         assert_eq!(person.gender, None);
+    }
+
+    #[test]
+    fn common_names_are_the_ones_news_writes() {
+        let name = |line: &str| parse(line).expect("valid line").common_name;
+        assert_eq!(name("Charles E. Schumer\tM\tD::\t\tE.\t\t\tChuck"), "Chuck Schumer");
+        assert_eq!(name("Richard J. Durbin\tM\tD::\t\tJ.\t\t\t\tDick Durbin"), "Dick Durbin");
+        assert_eq!(name("Pat Q. Example, Jr."), "Pat Example");
+        assert_eq!(name("Keir Starmer"), "Keir Starmer");
     }
 
     #[test]

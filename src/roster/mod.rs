@@ -55,7 +55,8 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 
 use self::file::{parse_line, Person};
-use self::names::{equivalent_first_names, name_words, normalize, same_first_name};
+pub(crate) use self::names::same_first_name;
+use self::names::{equivalent_first_names, name_words, normalize};
 pub use self::party::{Gender, Party};
 use crate::{Error, Result};
 
@@ -78,6 +79,9 @@ const RECENT_YEARS_BEFORE: i32 = 20;
 pub struct RosterMatch {
     /// The canonical name from the roster (`Charles E. Schumer` for "Chuck Schumer").
     pub name: String,
+    /// The name news writes: the first other name, else nickname and surname, else the
+    /// name without middle initials (`Chuck Schumer`, `Dick Durbin`).
+    pub common_name: String,
     /// The party at the looked-up date (or the most recent one); `None` if unknown.
     pub party: Option<Party>,
     /// Whom an independent caucuses with at that date, if recorded.
@@ -179,7 +183,12 @@ impl Roster {
                 // them needs an actual dated period.
                 (second.is_none() && self.in_office(first, day)).then(|| self.to_match(first, date))
             }
-            None => self.unique_recent(&candidates, None).map(|id| self.to_match(id, None)),
+            // As with a date, naming someone from a bare surname needs a dated period:
+            // a birth year alone makes too many long-dead namesakes "possibly recent".
+            None => self
+                .unique_recent(&candidates, None)
+                .filter(|&id| self.person(id).periods.iter().any(|p| p.is_dated()))
+                .map(|id| self.to_match(id, None)),
         }
     }
 
@@ -294,6 +303,7 @@ impl Roster {
             date.and_then(|day| person.periods.iter().rev().find(|p| p.covers(day))).or_else(|| person.periods.last());
         RosterMatch {
             name: person.name.clone(),
+            common_name: person.common_name.clone(),
             party: period.map(|p| p.party),
             caucus: period.and_then(|p| p.caucus),
             gender: person.gender,
@@ -422,6 +432,8 @@ mod tests {
             roster.lookup_surname("Schumer", day("2018-01-01")).map(|m| m.name).as_deref(),
             Some("Charles E. Schumer")
         );
+        // Without a date, a namesake known only by a birth year is not named.
+        assert_eq!(roster.lookup_surname("O'Neill", None), None);
         // Jeff and Pete Sessions: not unique.
         assert_eq!(roster.lookup_surname("Sessions", day("2017-01-01")), None);
         // Common surnames have several members in office.
