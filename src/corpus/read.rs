@@ -182,11 +182,20 @@ fn not_text(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// UTF-8 with a BOM stripped; invalid sequences become U+FFFD with a warning, so no
-/// article is lost to one bad byte. Control characters (NUL, ESC and the like, which
-/// would corrupt a terminal showing the text) become spaces, also with a warning.
+/// UTF-8 with a byte-order mark turned into three spaces: the text reads as if it had
+/// none, and every offset still counts bytes from the start of the file. Invalid
+/// sequences become U+FFFD with a warning, so no article is lost to one bad byte.
+/// Control characters (NUL, ESC and the like, which would corrupt a terminal showing the
+/// text) become spaces, also with a warning.
 fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Error>) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let unmarked;
+    let bytes = match bytes.strip_prefix(BYTE_ORDER_MARK) {
+        Some(rest) => {
+            unmarked = [b"   ".as_slice(), rest].concat();
+            unmarked.as_slice()
+        }
+        None => bytes,
+    };
     let mut text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(e) => {
@@ -204,6 +213,8 @@ fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Error>) -> String {
     }
     text
 }
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// The 1-based line of byte `offset`.
 fn line_of(bytes: &[u8], offset: usize) -> usize {
@@ -435,8 +446,12 @@ mod tests {
     fn invalid_utf8_and_bom() {
         let bytes = b"\xEF\xBB\xBFHello \xFF world\n";
         let got = read_bytes(bytes, Format::Text, Path::new("t"), "t", &FieldMap::default()).unwrap();
-        assert_eq!(got.articles[0].body, "Hello \u{FFFD} world\n");
+        // The mark becomes spaces, so "Hello" is at byte 3 of the body as of the file.
+        assert_eq!(got.articles[0].body, "   Hello \u{FFFD} world\n");
         assert_eq!(got.warnings.len(), 1);
+        let json = b"\xEF\xBB\xBF{\"text\": \"Marked\"}";
+        let got = read_bytes(json, Format::Json, Path::new("j"), "j", &FieldMap::default()).unwrap();
+        assert_eq!(got.articles[0].body, "Marked");
     }
 
     #[test]

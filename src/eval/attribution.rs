@@ -577,12 +577,6 @@ pub fn annotate_split(dir: &Path, annotator: &Annotator) -> Result<AnnotatedSpli
             }
             Err(e) => out.failed.push(e),
         }
-        let shift = if article.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        if shift > 0 {
-            for r in &mut records {
-                shift_record(r, shift);
-            }
-        }
         let predicted = predictions(&article.text, &records);
         out.articles.push((article, predicted));
         out.records.push(records);
@@ -611,19 +605,6 @@ pub fn evaluate(
         speakers,
     };
     Ok((report, split))
-}
-
-fn shift_record(r: &mut ParagraphRecord, shift: usize) {
-    r.start += shift;
-    r.end += shift;
-    for a in &mut r.attributions {
-        a.content = a.content.map(|o| o + shift);
-        a.source = a.source.map(|s| s.map(|o| o + shift));
-        a.cue = a.cue.map(|s| s.map(|o| o + shift));
-    }
-    for e in &mut r.entities {
-        e.span = e.span.map(|o| o + shift);
-    }
 }
 
 impl fmt::Display for AttributionReport {

@@ -96,13 +96,18 @@ fn invalid_utf8_is_decoded_lossily_with_a_warning_naming_the_line() {
 }
 
 #[test]
-fn utf8_bom_is_stripped() {
+fn utf8_bom_is_read_as_spaces_and_offsets_stay_file_offsets() {
     let corpus = corpus_with_good_file();
     write_bytes(&corpus, "bom.txt", b"\xEF\xBB\xBFBomword opens the file.\n");
     write_bytes(&corpus, "bom.json", b"\xEF\xBB\xBF{\"text\":\"Jsonbom article.\"}");
     index(&corpus, &[]).expect(0, &[]);
     let hit = &search_ok(&corpus.index(), &["bomword"]).hits[0];
     assert!(hit.text.starts_with("Bomword"), "{:?}", hit.text);
+    // "Bomword" is at byte 3 of the file, after the 3-byte mark.
+    let annotated = newsdex().arg("annotate").arg("--json").arg(corpus.dir().join("bom.txt")).output().unwrap();
+    let first: serde_json::Value =
+        serde_json::from_slice(annotated.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(first["start"], 3, "{first}");
     assert_eq!(total(&corpus.index(), "jsonbom"), 1);
 }
 
