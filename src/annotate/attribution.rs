@@ -487,6 +487,63 @@ fn is_cue_trailer(word: &str) -> bool {
     lexicon::contains(TRAILERS, word)
 }
 
+/// Whether the words right after a cue are circumstances or a hearer that a later "that"
+/// closes ("said in a memo Tuesday that", "told reporters that", "assured donors that"),
+/// not the start of the reported clause itself ("said Clinton ran a race that").
+fn leads_to_that(t: &Tokens, cue: Range<usize>) -> bool {
+    const HEARER_VERBS: &[&str] = &[
+        "assured",
+        "assures",
+        "convinced",
+        "informed",
+        "reassured",
+        "reminded",
+        "reminds",
+        "tell",
+        "telling",
+        "tells",
+        "told",
+        "warned",
+        "warning",
+        "warns",
+    ];
+    const OPENERS: &[&str] = &[
+        "after",
+        "again",
+        "also",
+        "as",
+        "at",
+        "before",
+        "by",
+        "during",
+        "earlier",
+        "for",
+        "from",
+        "in",
+        "last",
+        "late",
+        "later",
+        "often",
+        "over",
+        "privately",
+        "publicly",
+        "recently",
+        "repeatedly",
+        "since",
+        "this",
+        "through",
+        "to",
+        "under",
+        "via",
+        "when",
+        "while",
+        "with",
+    ];
+    let Some(&(s, e)) = t.spans.get(cue.end) else { return false };
+    let next = &t.text[s..e];
+    lexicon::contains(HEARER_VERBS, t.word(cue.start)) || lexicon::contains(OPENERS, next) || is_cue_trailer(next)
+}
+
 /// Indirect speech and woven quotes: a cue in a sentence with a source before it (or after
 /// "according to"); the content runs from the cue to the end of the sentence.
 /// Returns the attribution and the token to scan on from.
@@ -549,9 +606,12 @@ fn sentence_cue(
             c += 1;
         }
         // "said during a town hall event Wednesday that ...": the content starts after "that".
+        // Only across circumstances or a hearer: in "says Clinton ran a campaign that won"
+        // the clause starts at once and its "that" is a relative pronoun.
         let that = (c..end.min(c + 12))
             .take_while(|&i| !matches!(t.word(i), "," | "\"" | "\u{201c}" | ";"))
-            .find(|&i| t.word(i) == "that");
+            .find(|&i| t.word(i) == "that")
+            .filter(|&that| that == c || leads_to_that(t, cue.clone()));
         if let Some(that) = that {
             c = that + 1;
         }
@@ -961,6 +1021,25 @@ mod tests {
         check("The governor found the missing ledger in a drawer.", &NONE, &[]);
         check("Hallor called the office twice on Monday.", &NONE, &[]);
         check("Hallor knew the building well.", &NONE, &[]);
+    }
+
+    #[test]
+    fn relative_that_does_not_open_the_content() {
+        check(
+            "Ortega says the council passed a budget that cuts road repairs.",
+            &NONE,
+            &[("name-said-that", "the council passed a budget that cuts road repairs", Some("Ortega"))],
+        );
+        check(
+            "Ortega said in a radio interview on Friday that the council erred.",
+            &NONE,
+            &[("name-said-that", "the council erred", Some("Ortega"))],
+        );
+        check(
+            "Ortega told the board that the council erred.",
+            &NONE,
+            &[("name-said-that", "the council erred", Some("Ortega"))],
+        );
     }
 
     #[test]
