@@ -809,6 +809,7 @@ mod tests {
             assert!(sorted_unique(table));
         }
         assert!(STANCE_VERBS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(STANCE_VERBS.iter().all(|(w, _)| (4..=9).contains(&w.len()) && *w == w.to_lowercase()));
         assert!(PARTICLE_VERBS.windows(2).all(|w| w[0] < w[1]));
         assert!(PRONOUNS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(GENDERED_HONORIFICS.windows(2).all(|w| w[0].0 < w[1].0));
