@@ -22,7 +22,7 @@
 
 use std::ops::Range;
 
-use super::lexicon::{self, PARTICLE_VERBS, SPEECH_VERBS};
+use super::lexicon::{self, Stance, PARTICLE_VERBS, SPEECH_VERBS};
 use super::phrase::{source_after, source_before, subject_description, SourceKind, SourcePhrase, Tokens};
 use super::quotes::{is_full_quote, Quote};
 
@@ -195,6 +195,38 @@ fn cue_at(t: &Tokens, i: usize) -> Option<Range<usize>> {
     let mut buf = [0u8; 32];
     let lower = lexicon::fold(w, &mut buf)?;
     PARTICLE_VERBS.binary_search(&(lower, particle)).ok().map(|_| i..i + 2)
+}
+
+/// A stance verb in the company that makes it a cue (see [`lexicon::Stance`]): for
+/// indirect speech only, never next to a direct quote. Returns the cue's tokens and
+/// whether the source must be a document (a finding without "that").
+fn stance_cue(t: &Tokens, i: usize, limit: usize, in_quote: &[bool]) -> Option<(Range<usize>, bool)> {
+    let w = t.word(i);
+    // Cheap tests first: this runs on every word that is no speech verb. The table's
+    // words are 4 to 9 lowercase letters, so no case folding is needed.
+    if i + 1 >= limit || !(4..=9).contains(&w.len()) || !w.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let stance = lexicon::STANCE_VERBS.binary_search_by(|(k, _)| k.cmp(&w)).ok().map(|j| lexicon::STANCE_VERBS[j].1)?;
+    let next = t.word(i + 1);
+    let that = next == "that";
+    match stance {
+        Stance::Thought if that || lexicon::contains(lexicon::SUBJECT_PRONOUNS, next) => Some((i..i + 1, false)),
+        Stance::Thought => {
+            // "thinks Clinton will win": a name opens the clause.
+            next.starts_with(|c: char| c.is_ascii_uppercase()).then_some((i..i + 1, false))
+        }
+        Stance::Evidence if that => Some((i..i + 1, false)),
+        Stance::Evidence => next.starts_with(|c: char| c.is_alphanumeric()).then_some((i..i + 1, true)),
+        Stance::Infinitive => (next == "to").then_some((i..i + 1, false)),
+        Stance::Naming => {
+            // "called the plan “a disaster”": a quotation within a few words, same clause.
+            (i + 1..limit.min(i + 7))
+                .take_while(|&k| !matches!(t.word(k), "," | "." | ";" | ":" | "?" | "!"))
+                .any(|k| in_quote[k])
+                .then_some((i..i + 1, false))
+        }
+    }
 }
 
 fn span_of(t: &Tokens, range: Range<usize>) -> (usize, usize) {
@@ -457,6 +489,63 @@ fn is_cue_trailer(word: &str) -> bool {
     lexicon::contains(TRAILERS, word)
 }
 
+/// Whether the words right after a cue are circumstances or a hearer that a later "that"
+/// closes ("said in a memo Tuesday that", "told reporters that", "assured donors that"),
+/// not the start of the reported clause itself ("said Clinton ran a race that").
+fn leads_to_that(t: &Tokens, cue: Range<usize>) -> bool {
+    const HEARER_VERBS: &[&str] = &[
+        "assured",
+        "assures",
+        "convinced",
+        "informed",
+        "reassured",
+        "reminded",
+        "reminds",
+        "tell",
+        "telling",
+        "tells",
+        "told",
+        "warned",
+        "warning",
+        "warns",
+    ];
+    const OPENERS: &[&str] = &[
+        "after",
+        "again",
+        "also",
+        "as",
+        "at",
+        "before",
+        "by",
+        "during",
+        "earlier",
+        "for",
+        "from",
+        "in",
+        "last",
+        "late",
+        "later",
+        "often",
+        "over",
+        "privately",
+        "publicly",
+        "recently",
+        "repeatedly",
+        "since",
+        "this",
+        "through",
+        "to",
+        "under",
+        "via",
+        "when",
+        "while",
+        "with",
+    ];
+    let Some(&(s, e)) = t.spans.get(cue.end) else { return false };
+    let next = &t.text[s..e];
+    lexicon::contains(HEARER_VERBS, t.word(cue.start)) || lexicon::contains(OPENERS, next) || is_cue_trailer(next)
+}
+
 /// Indirect speech and woven quotes: a cue in a sentence with a source before it (or after
 /// "according to"); the content runs from the cue to the end of the sentence.
 /// Returns the attribution and the token to scan on from.
@@ -479,7 +568,13 @@ fn sentence_cue(
             }
             continue;
         }
-        let Some(cue) = cue_at(t, k) else { continue };
+        let (cue, needs_document) = match cue_at(t, k) {
+            Some(cue) => (cue, false),
+            None => match stance_cue(t, k, sentence.end, in_quote) {
+                Some(found) => found,
+                None => continue,
+            },
+        };
         if let Some(f) = inverted(t, sentence.clone(), end, cue.clone(), used) {
             return Some((f, sentence.end));
         }
@@ -503,6 +598,9 @@ fn sentence_cue(
             (source_before(t, k, sentence.start), "name-said-that")
         };
         let Some(source) = source else { continue };
+        if needs_document && !matches!(source.kind, SourceKind::Document) {
+            continue;
+        }
         // A relative clause ends at its closing comma: "Weaver, who asked the question, was".
         let end = if rule == "relative-cue" { (cue.end..end).find(|&i| t.word(i) == ",").unwrap_or(end) } else { end };
         let mut c = cue.end;
@@ -510,9 +608,12 @@ fn sentence_cue(
             c += 1;
         }
         // "said during a town hall event Wednesday that ...": the content starts after "that".
+        // Only across circumstances or a hearer: in "says Clinton ran a campaign that won"
+        // the clause starts at once and its "that" is a relative pronoun.
         let that = (c..end.min(c + 12))
             .take_while(|&i| !matches!(t.word(i), "," | "\"" | "\u{201c}" | ";"))
-            .find(|&i| t.word(i) == "that");
+            .find(|&i| t.word(i) == "that")
+            .filter(|&that| that == c || leads_to_that(t, cue.clone()));
         if let Some(that) = that {
             c = that + 1;
         }
@@ -889,6 +990,58 @@ mod tests {
             &[("colon-intro", "Anyone can do it.", Some("Carly Fiorina"))],
         );
         check("He gave a blunt answer: \"Not now.\"", &NONE, &[("colon-intro", "Not now.", Some("He"))]);
+    }
+
+    #[test]
+    fn stance_verbs_in_their_company() {
+        check(
+            "A new survey found that most offices lack backup power.",
+            &NONE,
+            &[("name-said-that", "most offices lack backup power", Some("A new survey"))],
+        );
+        check(
+            "The governor thinks the levy will pass easily.",
+            &NONE,
+            &[("name-said-that", "the levy will pass easily", Some("The governor"))],
+        );
+        check(
+            "The latest poll shows the mayor ahead by six points.",
+            &NONE,
+            &[("name-said-that", "the mayor ahead by six points", Some("The latest poll"))],
+        );
+        check(
+            "Hallor declined to say whether the plant would close.",
+            &NONE,
+            &[("name-said-that", "say whether the plant would close", Some("Hallor"))],
+        );
+        check(
+            "Mayor Dana Quill called the budget \u{201c}a fair deal for everyone.\u{201d}",
+            &NONE,
+            &[("mixed-quote", "the budget \u{201c}a fair deal for everyone.", Some("Mayor Dana Quill"))],
+        );
+        // Without their company the verbs report nothing: a person finding, an object.
+        check("The governor found the missing ledger in a drawer.", &NONE, &[]);
+        check("Hallor called the office twice on Monday.", &NONE, &[]);
+        check("Hallor knew the building well.", &NONE, &[]);
+    }
+
+    #[test]
+    fn relative_that_does_not_open_the_content() {
+        check(
+            "Ortega says the council passed a budget that cuts road repairs.",
+            &NONE,
+            &[("name-said-that", "the council passed a budget that cuts road repairs", Some("Ortega"))],
+        );
+        check(
+            "Ortega said in a radio interview on Friday that the council erred.",
+            &NONE,
+            &[("name-said-that", "the council erred", Some("Ortega"))],
+        );
+        check(
+            "Ortega told the board that the council erred.",
+            &NONE,
+            &[("name-said-that", "the council erred", Some("Ortega"))],
+        );
     }
 
     #[test]

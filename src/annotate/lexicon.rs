@@ -222,6 +222,68 @@ pub const SPEECH_VERBS: &[&str] = &[
     "yelled",
 ];
 
+/// How a stance verb ([`STANCE_VERBS`]) must be followed to report a stance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stance {
+    /// "thinks", "knew": "that" or the subject of a clause after it ("she thinks he will").
+    Thought,
+    /// "found", "shows": "that", or anything when a document is the source ("a poll shows
+    /// the mayor ahead").
+    Evidence,
+    /// "wants", "declined": "to" right after it ("declined to say whether").
+    Infinitive,
+    /// "called": a quotation a few words on ("called the plan “a disaster”").
+    Naming,
+}
+
+/// Verbs that report a thought, wish, refusal or finding only in some company (see
+/// [`Stance`]); alone they are mostly something else ("found the keys", "shows up",
+/// "called him").
+pub const STANCE_VERBS: &[(&str, Stance)] = &[
+    ("call", Stance::Naming),
+    ("called", Stance::Naming),
+    ("calling", Stance::Naming),
+    ("calls", Stance::Naming),
+    ("decline", Stance::Infinitive),
+    ("declined", Stance::Infinitive),
+    ("declines", Stance::Infinitive),
+    ("declining", Stance::Infinitive),
+    ("feel", Stance::Thought),
+    ("feels", Stance::Thought),
+    ("felt", Stance::Thought),
+    ("find", Stance::Evidence),
+    ("finding", Stance::Evidence),
+    ("finds", Stance::Evidence),
+    ("found", Stance::Evidence),
+    ("hope", Stance::Thought),
+    ("hoping", Stance::Thought),
+    ("knew", Stance::Thought),
+    ("know", Stance::Thought),
+    ("knows", Stance::Thought),
+    ("realize", Stance::Thought),
+    ("realized", Stance::Thought),
+    ("realizes", Stance::Thought),
+    ("refuse", Stance::Infinitive),
+    ("refused", Stance::Infinitive),
+    ("refuses", Stance::Infinitive),
+    ("refusing", Stance::Infinitive),
+    ("show", Stance::Evidence),
+    ("showed", Stance::Evidence),
+    ("showing", Stance::Evidence),
+    ("shown", Stance::Evidence),
+    ("shows", Stance::Evidence),
+    ("think", Stance::Thought),
+    ("thinking", Stance::Thought),
+    ("thinks", Stance::Thought),
+    ("thought", Stance::Thought),
+    ("want", Stance::Infinitive),
+    ("wanted", Stance::Infinitive),
+    ("wants", Stance::Infinitive),
+];
+
+/// Words that open a clause as its subject, after a thought verb ("thinks he will").
+pub const SUBJECT_PRONOUNS: &[&str] = &["he", "i", "it", "she", "there", "they", "we", "you"];
+
 /// Verbs that are a speech cue only with a particle after them ("called for", "called on",
 /// "pointed out"): alone they are mostly something else ("so-called", "he pointed").
 pub const PARTICLE_VERBS: &[(&str, &str)] = &[
@@ -620,6 +682,7 @@ pub const DOCUMENT_HEADS: &[&str] = &[
     "email",
     "emails",
     "filing",
+    "findings",
     "indictment",
     "lawsuit",
     "letter",
@@ -627,12 +690,17 @@ pub const DOCUMENT_HEADS: &[&str] = &[
     "message",
     "petition",
     "poll",
+    "polls",
     "post",
+    "records",
     "release",
     "report",
+    "research",
     "statement",
+    "studies",
     "study",
     "survey",
+    "surveys",
     "transcript",
     "tweet",
     "video",
@@ -723,6 +791,7 @@ mod tests {
         for table in [
             SPEECH_VERBS,
             SOURCE_VERB_FILLERS,
+            SUBJECT_PRONOUNS,
             TITLES,
             ANONYMOUS_HEADS,
             GROUP_HEADS,
@@ -739,6 +808,8 @@ mod tests {
             assert_eq!(sorted, table, "table not sorted/unique");
             assert!(sorted_unique(table));
         }
+        assert!(STANCE_VERBS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(STANCE_VERBS.iter().all(|(w, _)| (4..=9).contains(&w.len()) && *w == w.to_lowercase()));
         assert!(PARTICLE_VERBS.windows(2).all(|w| w[0] < w[1]));
         assert!(PRONOUNS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(GENDERED_HONORIFICS.windows(2).all(|w| w[0].0 < w[1].0));
