@@ -125,6 +125,12 @@ def latencies(binary, target, repeat):
     return out
 
 
+def progress(row):
+    """Each figure on stderr as soon as it is known: a full-corpus run takes long enough
+    that an interrupted one should still leave its finished parts."""
+    print("progress:", *row, file=sys.stderr, flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="../shared/data/allsides/articles")
@@ -145,7 +151,9 @@ def main():
     seconds, out = timed([args.binary, "index", corpus, "--index", index_dir, "-q"])
     paragraphs = paragraphs_of(out.stderr)
     rows = [("local index", seconds, paragraphs, None)]
+    progress(rows[-1])
     local = latencies(args.binary, ["--index", index_dir], args.repeat)
+    progress(("search, local p50/p95 ms", percentile(local, 0.5), percentile(local, 0.95)))
     remote = {}
     env = dict(os.environ, NEWSDEX_TYPESENSE_API_KEY=API_KEY)
     for size in (1, 3):
@@ -154,7 +162,9 @@ def main():
             urls = ",".join(cluster.urls)
             seconds, out = timed([args.binary, "push", corpus, "--typesense", urls, "-q"], env=env)
             rows.append((f"push, {size}-node Typesense", seconds, paragraphs_of(out.stderr), cluster.rss_bytes()))
+            progress(rows[-1])
             remote[size] = latencies(args.binary, ["--typesense", urls, "--api-key", API_KEY], args.repeat)
+            progress((f"search, {size}-node p50/p95 ms", percentile(remote[size], 0.5), percentile(remote[size], 0.95)))
         finally:
             cluster.stop()
     print(f"{files} files, {paragraphs} paragraphs; {len(QUERY_SET)} queries x {args.repeat} runs each\n")
