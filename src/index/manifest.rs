@@ -67,6 +67,25 @@ impl Manifest {
         }
     }
 
+    /// The schema version of the index at `dir`, or `None` when it has no manifest.
+    /// Every search checks it, so it inflates only the head of the manifest: the version is
+    /// its first field, and a large corpus's file table is megabytes of JSON.
+    pub fn schema_version(dir: &Path) -> Result<Option<u32>> {
+        let path = dir.join(MANIFEST_FILE);
+        let Some(bytes) = read_if_present(&path)? else {
+            return Ok(Manifest::load(dir)?.map(|m| m.schema_version));
+        };
+        let mut head = Vec::with_capacity(VERSION_HEAD);
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .take(VERSION_HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::parse(&path, None, format!("corrupt index manifest: {e}")))?;
+        match version_in_head(&head) {
+            Some(version) => Ok(Some(version)),
+            None => Ok(Manifest::load(dir)?.map(|m| m.schema_version)),
+        }
+    }
+
     /// Writes the manifest atomically (temporary file, then rename), so an interrupted run
     /// leaves the previous manifest intact.
     pub fn save(&self, dir: &Path) -> Result<()> {
@@ -83,6 +102,20 @@ impl Manifest {
     pub fn totals(&self) -> (u64, u64) {
         self.files.values().fold((0, 0), |(a, p), f| (a + f.articles, p + f.paragraphs))
     }
+}
+
+/// Bytes of the inflated manifest enough to hold `{"schema_version":N,`.
+const VERSION_HEAD: usize = 64;
+
+/// The version in the head of a manifest written by [`Manifest::save`] (serde writes the
+/// fields in declaration order), or `None` when the head has another shape.
+fn version_in_head(head: &[u8]) -> Option<u32> {
+    let rest = head.strip_prefix(br#"{"schema_version":"#)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || !matches!(rest.get(digits), Some(b',' | b'}')) {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
 fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>> {
@@ -116,6 +149,24 @@ mod tests {
         m.save(dir.path()).unwrap();
         assert_eq!(Manifest::load(dir.path()).unwrap(), Some(m.clone()));
         assert_eq!(m.totals(), (1, 4));
+    }
+
+    #[test]
+    fn schema_version_reads_only_the_head_and_agrees_with_load() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Manifest::schema_version(dir.path()).unwrap(), None);
+        let mut m = Manifest::new();
+        for i in 0..2000 {
+            m.files.insert(
+                format!("f{i}.txt"),
+                FileEntry { size: i, modified_ns: i, hash: i, articles: 1, paragraphs: 1 },
+            );
+        }
+        m.save(dir.path()).unwrap();
+        assert_eq!(Manifest::schema_version(dir.path()).unwrap(), Some(super::super::schema::SCHEMA_VERSION));
+        assert_eq!(version_in_head(br#"{"schema_version":12}"#), Some(12));
+        assert_eq!(version_in_head(br#"{"schema_version":1"#), None, "a cut-off number is not a version");
+        assert_eq!(version_in_head(br#"{"files":{},"schema_version":5}"#), None);
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 }
 
 fn check_version(dir: &Path) -> Result<()> {
-    let found = Manifest::load(dir)?.map_or(0, |m| m.schema_version);
+    let found = Manifest::schema_version(dir)?.unwrap_or(0);
     if found != SCHEMA_VERSION {
         return Err(Error::SchemaVersion { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
     }
