@@ -38,6 +38,15 @@ pub enum Error {
         /// The version this build writes.
         expected: u32,
     },
+    /// A paragraph's article fields are not where the writer puts them (its first paragraph,
+    /// `paragraph` documents back): the index was changed by something other than newsdex.
+    #[error("the index is damaged: paragraph document {doc} of segment {segment} has no article head; rebuild with `newsdex index --rebuild`")]
+    IndexLayout {
+        /// The segment's ordinal in the searcher.
+        segment: u32,
+        /// The paragraph's document id in the segment.
+        doc: u32,
+    },
     /// Another process holds the index writer lock.
     #[error("the index at {0} is locked by another process (another `newsdex index` is running)")]
     Locked(PathBuf),

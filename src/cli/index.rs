@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, default_value_t = 400)]
     memory_mb: usize,
     /// Commit after this many changed files, so an interruption loses little.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 20_000)]
     commit_every: usize,
     /// No progress bar and no warnings, only the summary.
     #[arg(long, short)]

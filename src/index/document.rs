@@ -3,19 +3,23 @@
 //! Indexed fields carry what search filters and counts on; everything shown for a hit but
 //! not searched (title, date, source, section, speakers, attributions, entities) travels
 //! in one compact stored JSON value, with spans relative to the paragraph and entity
-//! texts left out (they are slices of the paragraph text). [`to_document`] and
-//! [`read_record`] are the only two places that know that layout.
+//! texts left out (they are slices of the paragraph text). What is the same for a whole
+//! article (path, title, date, source) is stored on its first paragraph only: an article's
+//! paragraphs are added as one batch, so they sit in one segment as consecutive documents in
+//! paragraph order (merges keep that order), and paragraph `n` finds the article's fields `n`
+//! documents back. [`to_document`], [`read_record`] and [`read_hit_record`] are the only
+//! places that know that layout.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Facet, Value};
-use tantivy::TantivyDocument;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::schema::{entity_kind_path, Fields};
 use crate::annotate::{Attribution, Entity, ParagraphRecord, Speaker};
 use crate::clean::ParagraphKind;
-use crate::corpus::article_key;
 use crate::tagger::EntityKind;
+use crate::{Error, Result};
 
 fn body_kind() -> ParagraphKind {
     ParagraphKind::Body
@@ -28,6 +32,8 @@ type Rel = (i64, u32);
 /// The stored part of a paragraph; short keys because it is stored 900,000 times.
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     title: Option<String>,
     #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
@@ -139,7 +145,6 @@ pub fn to_document(f: &Fields, record: &ParagraphRecord) -> TantivyDocument {
         doc.add_text(f.title, title);
     }
     doc.add_text(f.path, &record.path);
-    doc.add_text(f.article_key, article_key(&record.path, record.article));
     doc.add_u64(f.article, record.article as u64);
     doc.add_u64(f.paragraph, record.paragraph as u64);
     if let Some(date) = record.date.and_then(|d| d.and_hms_opt(0, 0, 0)) {
@@ -183,6 +188,7 @@ impl Stored {
     /// What a document without a readable record shows.
     fn empty() -> Stored {
         Stored {
+            path: None,
             title: None,
             date: None,
             source: None,
@@ -214,10 +220,12 @@ fn stored(record: &ParagraphRecord) -> Stored {
         })
         .collect();
     let entities = store_entities(&record.entities, start);
+    let first = record.paragraph == 0;
     Stored {
-        title: record.title.clone(),
-        date: record.date,
-        source: record.source.clone(),
+        path: first.then(|| record.path.clone()),
+        title: record.title.clone().filter(|_| first),
+        date: record.date.filter(|_| first),
+        source: record.source.clone().filter(|_| first),
         section: record.section.clone(),
         kind: record.kind,
         start,
@@ -227,7 +235,8 @@ fn stored(record: &ParagraphRecord) -> Stored {
     }
 }
 
-/// Reads back the record a document was built from.
+/// Reads back the record a document was built from; the article's fields (path, title,
+/// date, source) are filled on its first paragraph only (see [`read_hit_record`]).
 pub fn read_record(f: &Fields, doc: &TantivyDocument) -> ParagraphRecord {
     let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
     let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
@@ -254,7 +263,7 @@ pub fn read_record(f: &Fields, doc: &TantivyDocument) -> ParagraphRecord {
         .collect();
     let entities = load_entities(stored.entities, &text, start);
     ParagraphRecord {
-        path: text_of(f.path).unwrap_or_default(),
+        path: stored.path.unwrap_or_default(),
         article: u64_of(f.article),
         title: stored.title,
         date: stored.date,
@@ -271,6 +280,37 @@ pub fn read_record(f: &Fields, doc: &TantivyDocument) -> ParagraphRecord {
     }
 }
 
+/// The whole record of the paragraph at `address`, with its article's fields read from the
+/// article's first paragraph, `paragraph` documents back in the same segment.
+pub fn read_hit_record(f: &Fields, searcher: &Searcher, address: DocAddress) -> Result<ParagraphRecord> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let mut record = read_record(f, &doc);
+    if record.paragraph > 0 {
+        let first = article_head(f, searcher, address, &record)?;
+        record.path = first.path;
+        record.title = first.title;
+        record.date = first.date;
+        record.source = first.source;
+    }
+    Ok(record)
+}
+
+fn article_head(
+    f: &Fields,
+    searcher: &Searcher,
+    address: DocAddress,
+    record: &ParagraphRecord,
+) -> Result<ParagraphRecord> {
+    let layout_broken = || Error::IndexLayout { segment: address.segment_ord, doc: address.doc_id };
+    let doc_id = address.doc_id.checked_sub(record.paragraph as u32).ok_or_else(layout_broken)?;
+    let doc: TantivyDocument = searcher.doc(DocAddress::new(address.segment_ord, doc_id))?;
+    let head = read_record(f, &doc);
+    if head.paragraph != 0 || head.article != record.article || head.path.is_empty() {
+        return Err(layout_broken());
+    }
+    Ok(head)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,7 +319,6 @@ mod tests {
 
     #[test]
     fn records_round_trip_through_documents() {
-        let fields = Fields::resolve(&super::super::schema::schema()).unwrap();
         let body = "Intro line here.\n\n\u{201c}We will win,\u{201d} said Sen. Jane Roe, D-Ohio, in Columbus.\n\n\
                     \u{201c}And we will keep on winning until the very last vote is counted.\u{201d}";
         let article = Article {
@@ -295,10 +334,68 @@ mod tests {
         // before its own paragraph must survive too.
         let inherited = |r: &ParagraphRecord| r.attributions.iter().any(|a| a.source.is_some_and(|s| s[0] < r.start));
         assert!(records.iter().any(inherited), "{records:#?}");
-        for record in records {
-            let back = read_record(&fields, &to_document(&fields, &record));
-            assert_eq!(back, record);
+        assert_eq!(read_back(std::slice::from_ref(&records)), records);
+    }
+
+    /// Indexes each file's records as the writer does (one batch per file, two segments'
+    /// worth of threads) and reads every paragraph back as a search hit would.
+    fn read_back(files: &[Vec<ParagraphRecord>]) -> Vec<ParagraphRecord> {
+        use tantivy::indexer::UserOperation;
+        let index = tantivy::Index::create_in_ram(super::super::schema::schema());
+        super::super::stem::register(&index);
+        let fields = Fields::resolve(&index.schema()).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 30 << 20).unwrap();
+        for records in files {
+            writer.run(records.iter().map(|r| UserOperation::Add(to_document(&fields, r)))).unwrap();
         }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut back = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                back.push(read_hit_record(&fields, &searcher, DocAddress::new(segment as u32, doc)).unwrap());
+            }
+        }
+        back.sort_by(|a, b| (&a.path, a.article, a.paragraph).cmp(&(&b.path, b.article, b.paragraph)));
+        back
+    }
+
+    #[test]
+    fn article_fields_live_on_the_first_paragraph_and_reach_every_hit() {
+        let annotator = Annotator::builtin();
+        let files: Vec<Vec<ParagraphRecord>> = (0..40)
+            .map(|i| {
+                let article = Article {
+                    path: format!("f{i:02}.txt"),
+                    title: Some(format!("Title {i}")),
+                    body: (0..5).map(|p| format!("Paragraph {p} of article {i}.")).collect::<Vec<_>>().join("\n\n"),
+                    date: chrono::NaiveDate::from_ymd_opt(2017, 1, 1 + i % 28),
+                    source: Some(format!("Outlet {}", i % 3)),
+                    ..Article::default()
+                };
+                annotator.annotate(&article)
+            })
+            .collect();
+        let stored = serde_json::to_string(&stored(&files[0][1])).unwrap();
+        assert!(!stored.contains("Title") && !stored.contains("Outlet"), "{stored}");
+        assert_eq!(read_back(&files), files.concat());
+    }
+
+    #[test]
+    fn a_paragraph_without_its_head_is_a_layout_error_not_a_wrong_title() {
+        let record = Annotator::builtin()
+            .annotate(&Article { path: "a.txt".into(), body: "One.\n\nTwo.".into(), ..Article::default() })
+            .pop()
+            .unwrap();
+        let index = tantivy::Index::create_in_ram(super::super::schema::schema());
+        super::super::stem::register(&index);
+        let fields = Fields::resolve(&index.schema()).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15 << 20).unwrap();
+        writer.add_document(to_document(&fields, &record)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let err = read_hit_record(&fields, &searcher, DocAddress::new(0, 0)).unwrap_err();
+        assert!(matches!(err, Error::IndexLayout { .. }), "{err}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod schema;
 pub mod stem;
 mod writer;
 
-pub use document::{read_record, to_document};
+pub use document::{read_hit_record, read_record, to_document};
 pub use writer::{
     annotate_raw, build, deleted_files, open_index, read_raw_file, AnnotatedFile, IndexOptions, IndexSummary, Progress,
     SilentProgress,

@@ -3,12 +3,12 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, FAST, INDEXED, STORED,
+    TextOptions, FAST, STORED,
 };
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with another
 /// version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The tokenizer for searchable text: lowercasing, English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -19,9 +19,11 @@ pub mod names {
     pub const TEXT: &str = "text";
     /// Article title (searched, on each article's first paragraph).
     pub const TITLE: &str = "title";
-    /// The file the article came from (exact, stored; deletes go by it).
+    /// The file the article came from (exact; deletes go by it; stored in the record of the
+    /// article's first paragraph).
     pub const PATH: &str = "path";
-    /// `path#position`: the article's stable id.
+    /// `path#position`: the article's stable id in the search-server mirrors (the tantivy
+    /// index narrows the path's postings on `article` instead).
     pub const ARTICLE_KEY: &str = "article_key";
     /// Position of the article in its file.
     pub const ARTICLE: &str = "article";
@@ -86,8 +88,6 @@ pub struct Fields {
     pub title: Field,
     /// See [`names::PATH`].
     pub path: Field,
-    /// See [`names::ARTICLE_KEY`].
-    pub article_key: Field,
     /// See [`names::ARTICLE`].
     pub article: Field,
     /// See [`names::PARAGRAPH`].
@@ -124,17 +124,18 @@ pub fn schema() -> Schema {
     // Exact keys are only matched, never scored: no field norms (a byte per document each).
     let key = TextOptions::default()
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw").set_fieldnorms(false));
-    b.add_text_field(names::PATH, key.clone().set_stored());
-    b.add_text_field(names::ARTICLE_KEY, key);
-    b.add_u64_field(names::ARTICLE, NumericOptions::default().set_stored());
+    b.add_text_field(names::PATH, key);
+    // An article is its path's postings narrowed on this column.
+    b.add_u64_field(names::ARTICLE, NumericOptions::default().set_stored().set_fast());
     b.add_u64_field(names::PARAGRAPH, NumericOptions::default().set_stored());
     // Date ranges run on the fast column (tantivy's range query prefers it), so the date
-    // needs no postings.
-    b.add_date_field(names::DATE, DateOptions::from(STORED | FAST).set_precision(DateTimePrecision::Seconds));
+    // needs no postings; it is shown from the record.
+    b.add_date_field(names::DATE, DateOptions::from(FAST).set_precision(DateTimePrecision::Seconds));
     for facet in [names::KIND, names::SPEAKER, names::PARTY, names::ENTITY, names::SOURCE] {
         b.add_facet_field(facet, FacetOptions::default());
     }
-    b.add_u64_field(names::QUOTED, INDEXED | FAST);
+    // Only filtered on, never scored: no field norms.
+    b.add_u64_field(names::QUOTED, NumericOptions::default().set_indexed().set_fast());
     b.add_text_field(names::RECORD, STORED);
     b.build()
 }
@@ -148,7 +149,6 @@ impl Fields {
             text: f(names::TEXT)?,
             title: f(names::TITLE)?,
             path: f(names::PATH)?,
-            article_key: f(names::ARTICLE_KEY)?,
             article: f(names::ARTICLE)?,
             paragraph: f(names::PARAGRAPH)?,
             date: f(names::DATE)?,

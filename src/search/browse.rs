@@ -8,13 +8,14 @@
 //! [`Searchable::search`] builds, so both always count the same paragraphs.
 
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term, TERMINATED,
@@ -246,8 +247,11 @@ impl Searchable {
     pub fn article(&self, path: &str, position: usize) -> Result<Option<ArticleView>> {
         let searcher = self.searcher();
         let f = &self.fields;
-        let key = Term::from_field_text(f.article_key, &crate::corpus::article_key(path, position));
-        let article_query = TermQuery::new(key, IndexRecordOption::Basic);
+        let position_term = Term::from_field_u64(f.article, position as u64);
+        let article_query = BooleanQuery::intersection(vec![
+            Box::new(TermQuery::new(Term::from_field_text(f.path, path), IndexRecordOption::Basic)),
+            Box::new(RangeQuery::new(Bound::Included(position_term.clone()), Bound::Included(position_term))),
+        ]);
         let addresses = searcher.search(&article_query, &DocSetCollector)?;
         // The kind facet is indexed but not stored: ask the index which paragraphs have each kind.
         let mut kinds = HashMap::new();

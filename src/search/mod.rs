@@ -22,10 +22,10 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, Term};
 
 use crate::index::schema::{entity_kind_path, filter_key, names, Fields};
-use crate::index::{open_index, read_record};
+use crate::index::{open_index, read_hit_record};
 use crate::tagger::EntityKind;
 use crate::{Error, Result};
 
@@ -187,9 +187,8 @@ impl Searchable {
     }
 
     fn hit(&self, searcher: &Searcher, snippets: &SnippetGenerator, score: f32, address: DocAddress) -> Result<Hit> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let record = read_record(&self.fields, &doc);
-        let snippet = snippets.snippet_from_doc(&doc);
+        let record = read_hit_record(&self.fields, searcher, address)?;
+        let snippet = snippets.snippet(&record.text);
         let offset = snippet.fragment_range().start;
         let matched: Vec<[usize; 2]> =
             snippet.highlighted().iter().map(|r| [offset + r.start, offset + r.end]).collect();
