@@ -19,6 +19,7 @@
 //! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
 //! | `transcript` | TRUMP: We're going to win. |
 //! | `headline-colon` | Graham: Trump's rhetoric is destroying the party (the article's first line) |
+//! | `headline-verb` | Sanders Says He's Already Writing His Inaugural (a title-case first line) |
 
 use std::ops::Range;
 
@@ -88,12 +89,14 @@ pub fn find(
     let mut found = Vec::new();
     let mut used = vec![false; t.spans.len()];
     let in_quote = quote_membership(t, quotes);
-    if let Some(f) = transcript_line(t).or_else(|| headline.then(|| headline_colon(t)).flatten()) {
+    let headline_rule = || headline_colon(t).or_else(|| headline_verb(t));
+    if let Some(f) = transcript_line(t).or_else(|| headline.then(headline_rule).flatten()) {
         mark(&mut used, 0..t.spans.len());
         found.push(f);
     }
     for (qi, q) in quotes.iter().enumerate() {
-        let transcript = found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon"));
+        let transcript =
+            found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon" | "headline-verb"));
         if transcript || !is_full_quote(t.text, q) || !opens_clause(t, q) {
             // Words woven into the writer's sentence are content of an indirect
             // attribution (`mixed-quote`), found per sentence below.
@@ -251,9 +254,8 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         return Some((source, span_of(t, cue.clone()), cue, "quote-said-name"));
     }
     let window_end = limit.min(a + MAX_TAIL_TOKENS);
-    let k = (a + 1..window_end)
-        .take_while(|&k| !matches!(t.word(k), "." | "!" | "?" | ";") && !in_quote[k])
-        .find(|&k| cue_at(t, k).is_some())?;
+    let k =
+        (a + 1..window_end).take_while(|&k| !ends_sentence(t, k) && !in_quote[k]).find(|&k| cue_at(t, k).is_some())?;
     let cue = cue_at(t, k)?;
     let source = source_before(t, k, a)?;
     // The phrase must start at the closing mark; plain words before a name belong to it
@@ -278,6 +280,16 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         return None;
     }
     Some((source, span_of(t, cue.clone()), cue, "quote-name-said"))
+}
+
+/// Whether token `k` ends a sentence: a period of an abbreviation before a comma or a
+/// lowercase word ("Rep. Earl Blumenauer (D-Ore.) said") does not.
+fn ends_sentence(t: &Tokens, k: usize) -> bool {
+    match t.word(k) {
+        "!" | "?" | ";" => true,
+        "." => t.spans.get(k + 1).is_none_or(|_| !crate::tagger::continues_sentence(t.word(k + 1))),
+        _ => false,
+    }
 }
 
 /// Whether the words after a cue ending at token `after` start a reported clause
@@ -454,6 +466,27 @@ fn headline_colon(t: &Tokens) -> Option<Found> {
     })
 }
 
+/// `Sanders Says He's Already Writing His Inaugural`: a title-case headline whose first
+/// words name a source and whose speech verb is capitalised like every other word (in
+/// running text a capitalised verb is no cue, see [`cue_at`]).
+fn headline_verb(t: &Tokens) -> Option<Found> {
+    let verb = (1..t.spans.len().min(MAX_HEADLINE_SOURCE + 1))
+        .find(|&i| t.is_capitalised(i) && lexicon::contains(SPEECH_VERBS, t.word(i)))?;
+    if t.spans.len() < verb + 3 {
+        return None;
+    }
+    let content_start = t.spans[verb + 1].0;
+    let source = source_after(t, 0, verb).filter(|s| s.tokens == (0..verb))?;
+    Some(Found {
+        content: (content_start, t.text.trim_end().len()),
+        cue: Some(t.spans[verb]),
+        source: Some(source),
+        direct: false,
+        rule: "headline-verb",
+        inherit: Inherit::No,
+    })
+}
+
 /// A paragraph that ends with "X said:", "X wrote on Facebook:" or "The foundation
 /// describes itself this way:" introduces the next paragraph.
 fn colon_intro_at_end(
@@ -489,26 +522,28 @@ fn is_cue_trailer(word: &str) -> bool {
     lexicon::contains(TRAILERS, word)
 }
 
+/// Cue verbs whose object is the hearer ("told reporters", "assured donors").
+const HEARER_VERBS: &[&str] = &[
+    "assured",
+    "assures",
+    "convinced",
+    "informed",
+    "reassured",
+    "reminded",
+    "reminds",
+    "tell",
+    "telling",
+    "tells",
+    "told",
+    "warned",
+    "warning",
+    "warns",
+];
+
 /// Whether the words right after a cue are circumstances or a hearer that a later "that"
 /// closes ("said in a memo Tuesday that", "told reporters that", "assured donors that"),
 /// not the start of the reported clause itself ("said Clinton ran a race that").
 fn leads_to_that(t: &Tokens, cue: Range<usize>) -> bool {
-    const HEARER_VERBS: &[&str] = &[
-        "assured",
-        "assures",
-        "convinced",
-        "informed",
-        "reassured",
-        "reminded",
-        "reminds",
-        "tell",
-        "telling",
-        "tells",
-        "told",
-        "warned",
-        "warning",
-        "warns",
-    ];
     const OPENERS: &[&str] = &[
         "after",
         "again",
@@ -644,9 +679,11 @@ fn sentence_cue(
 }
 
 /// Inverted indirect speech: "..., said David Autor, a professor." or "..., Autor said."
-/// The content is the clause before the comma.
+/// The content is the clause before the comma; when the source and cue stand between
+/// commas mid-sentence ("This campaign, he says, is different") it is the whole sentence.
 fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, used: &[bool]) -> Option<Found> {
     let k = cue.start;
+    let mut aside = false;
     let (source, comma) = if k > sentence.start + 1 && t.word(k - 1) == "," {
         if t.word(k).ends_with("ing") || is_cue_trailer(t.word(cue.end.min(end.saturating_sub(1)))) {
             return None;
@@ -664,14 +701,27 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
         }
-        if c < end {
+        aside = is_aside_end(t, c, end);
+        // "..., the mayor said, adding that ...": the participle starts an attribution of
+        // its own; this one ends at the cue.
+        let participle_follows = c + 1 < end && t.word(c) == "," && t.word(c + 1).ends_with("ing");
+        if c < end && !aside && !participle_follows && !closes_with_circumstance(t, cue.clone(), c, end) {
             return None;
         }
         let source = source_before(t, k, sentence.start)?;
         let mut comma = source.tokens.start.checked_sub(1)?;
-        if matches!(t.word(comma), "\u{201d}" | "\"") && comma > sentence.start {
-            // `a "very welcome tack," he said.`: the comma sits inside the closing mark.
+        if matches!(t.word(comma), "\u{201d}" | "\"" | "''" | "\u{2019}\u{2019}") && comma > sentence.start {
+            // `a "very welcome tack," he said.`: the comma sits inside the closing mark
+            // (doubled apostrophes in NYT copy: `a ''welcome tack,'' he said.`).
             comma -= 1;
+        }
+        if matches!(source.kind, SourceKind::Group) {
+            // "..., former officials said.": a group's adjectives stand before its head.
+            comma = (comma.saturating_sub(2).max(sentence.start)..=comma)
+                .rev()
+                .take_while(|&i| t.word(i) == "," || t.word(i).starts_with(|c: char| c.is_ascii_lowercase()))
+                .find(|&i| t.word(i) == ",")
+                .unwrap_or(comma);
         }
         if comma <= sentence.start || t.word(comma) != "," {
             return None;
@@ -682,11 +732,12 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
     while start < comma && matches!(t.word(start), "\"" | "\u{201c}" | "'") {
         start += 1;
     }
-    if comma < start + 3 || used[start..comma].iter().any(|&u| u) {
+    let content_end = if aside { end } else { comma };
+    if comma < start + 3 && !(aside && content_end >= start + 4) || used[start..content_end].iter().any(|&u| u) {
         return None;
     }
     Some(Found {
-        content: span_of(t, start..comma),
+        content: span_of(t, start..content_end),
         cue: Some(span_of(t, cue)),
         source: Some(source),
         direct: false,
@@ -694,6 +745,38 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
         inherit: Inherit::No,
     })
 }
+
+/// Whether a comma at token `c` right after a cue closes an aside inside the sentence
+/// ("This campaign, he says, is different"): the sentence goes on with its own words, not
+/// a participle adding a second attribution ("X said, adding that") or a quotation.
+fn is_aside_end(t: &Tokens, c: usize, end: usize) -> bool {
+    c + 2 < end && t.word(c) == "," && {
+        let next = t.word(c + 1);
+        !next.ends_with("ing") && !matches!(next, "\"" | "\u{201c}" | "according")
+    }
+}
+
+/// Whether the words `from..end` after a cue, closing the sentence, only say to whom or
+/// where it was said ("told The New York Times.", "said in a statement."), leaving the
+/// verb without content of its own.
+fn closes_with_circumstance(t: &Tokens, cue: Range<usize>, from: usize, end: usize) -> bool {
+    const PLACES: &[&str] = &["at", "during", "in", "on", "to", "via", "with"];
+    if from >= end || end - from > MAX_CIRCUMSTANCE_TOKENS {
+        return false;
+    }
+    let plain = (from..end).all(|i| t.word(i).chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-'));
+    let first = t.word(from);
+    let opens_noun_phrase =
+        |i: usize| i < end && (t.is_capitalised(i) || lexicon::contains(lexicon::DETERMINERS, t.word(i)));
+    let hearer =
+        lexicon::contains(HEARER_VERBS, t.word(cue.start)) && (opens_noun_phrase(from) || first == "reporters");
+    let place = lexicon::contains(PLACES, first) && opens_noun_phrase(from + 1);
+    plain && (hearer || place)
+}
+
+/// Longest circumstance phrase closing an inverted attribution ("told the Des Moines
+/// Register on Friday").
+const MAX_CIRCUMSTANCE_TOKENS: usize = 7;
 
 /// The subject of a clause starting at token `from`, before token `limit`: the source
 /// phrase opening it (after an introductory phrase up to its comma, "In April, Trump
@@ -957,6 +1040,11 @@ mod tests {
             &[("quote-name-said", "We will win,", Some("Brent Bozell III"))],
         );
         check(
+            "\"It is a big field,\" Rep. Earl Blumenauer (D-Ore.) said.",
+            &NONE,
+            &[("quote-name-said", "It is a big field,", Some("Rep. Earl Blumenauer"))],
+        );
+        check(
             "\"We won't run his columns,\" Daily News opinion editor Josh Greenman told reporters.",
             &NONE,
             &[("quote-name-said", "We won't run his columns,", Some("Daily News opinion editor Josh Greenman"))],
@@ -1052,6 +1140,37 @@ mod tests {
             &[("inverted-said", "Nor are tariffs likely to bring the jobs back", Some("David Autor"))],
         );
         check(
+            "Sooner or later, ''we will have a consumption tax,'' he said.",
+            &NONE,
+            &[("inverted-said", "Sooner or later, ''we will have a consumption tax", Some("he"))],
+        );
+        check(
+            "The plant will close, the mayor told The Des Moines Register.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
+            "The plant will close, the mayor said in a statement.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
+            "The plant, the mayor said, will close in May.",
+            &NONE,
+            &[("inverted-said", "The plant, the mayor said, will close in May", Some("the mayor"))],
+        );
+        check(
+            "The plant will close, former officials said.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("officials"))],
+        );
+        // A comma then a participle: a second attribution, not an aside.
+        check(
+            "The plant will close, the mayor said, adding that jobs would go.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
             "The talks will resume next week, the minister said on Tuesday.",
             &NONE,
             &[("inverted-said", "The talks will resume next week", Some("the minister"))],
@@ -1110,6 +1229,19 @@ mod tests {
         let spans = tokenize(text);
         let t = Tokens { text, spans: &spans };
         assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty());
+    }
+
+    #[test]
+    fn title_case_headline_names_its_speaker_before_the_verb() {
+        let text = "Governor Smith Says The Budget Will Pass";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let found = find(&t, &sentences(text, &spans), &[], &NONE, true).found;
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].content.0..found[0].content.1], "The Budget Will Pass");
+        assert_eq!(found[0].rule, "headline-verb");
+        // Inside an article a capitalised verb is no cue.
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, false).found.is_empty());
     }
 
     #[test]

@@ -500,9 +500,11 @@ pub const ANONYMOUS_HEADS: &[&str] = &[
     "actress",
     "adviser",
     "advisor",
+    "advocate",
     "aide",
     "ally",
     "analyst",
+    "attendee",
     "billionaire",
     "businessman",
     "businesswoman",
@@ -514,15 +516,19 @@ pub const ANONYMOUS_HEADS: &[&str] = &[
     "consultant",
     "critic",
     "delegate",
+    "developer",
     "diplomat",
     "donor",
+    "employee",
     "entrepreneur",
+    "executive",
     "expert",
     "friend",
     "historian",
     "insider",
     "journalist",
     "lawyer",
+    "lobbyist",
     "magnate",
     "man",
     "member",
@@ -538,6 +544,7 @@ pub const ANONYMOUS_HEADS: &[&str] = &[
     "reporter",
     "resident",
     "source",
+    "speechwriter",
     "spokesman",
     "spokesperson",
     "spokeswoman",
@@ -558,12 +565,18 @@ pub const ANONYMOUS_HEADS: &[&str] = &[
 pub const GROUP_HEADS: &[&str] = &[
     "activists",
     "advisers",
+    "advocates",
+    "agents",
     "aides",
     "allies",
     "americans",
     "analysts",
     "authorities",
+    "backers",
+    "candidates",
     "chairmen",
+    "citizens",
+    "colleagues",
     "confidants",
     "conservatives",
     "consultants",
@@ -571,11 +584,18 @@ pub const GROUP_HEADS: &[&str] = &[
     "delegates",
     "democrats",
     "diplomats",
+    "doctors",
     "donors",
     "economists",
+    "employees",
+    "executives",
     "experts",
     "families",
+    "friends",
+    "groups",
     "half",
+    "immigrants",
+    "insiders",
     "investigators",
     "lawmakers",
     "leaders",
@@ -586,11 +606,14 @@ pub const GROUP_HEADS: &[&str] = &[
     "men",
     "most",
     "observers",
+    "officers",
     "officials",
     "operatives",
     "opponents",
+    "organizations",
     "organizers",
     "others",
+    "owners",
     "parents",
     "people",
     "percent",
@@ -598,10 +621,12 @@ pub const GROUP_HEADS: &[&str] = &[
     "progressives",
     "prosecutors",
     "protesters",
+    "reporters",
     "republicans",
     "researchers",
     "residents",
     "respondents",
+    "rivals",
     "scientists",
     "senators",
     "some",
@@ -609,6 +634,9 @@ pub const GROUP_HEADS: &[&str] = &[
     "strategists",
     "students",
     "supporters",
+    "surveyed",
+    "teachers",
+    "veterans",
     "voters",
     "women",
     "workers",
@@ -710,8 +738,8 @@ pub const DOCUMENT_HEADS: &[&str] = &[
 /// Words that end a description read after a verb ("said the base chief known as Bob",
 /// "a senior official familiar with the talks", "the former secretary of state").
 pub const DESCRIPTION_ENDS: &[&str] = &[
-    "about", "after", "and", "as", "at", "because", "before", "close", "during", "familiar", "for", "from", "in",
-    "known", "of", "on", "speaking", "that", "to", "when", "which", "while", "who", "whose", "with",
+    "about", "after", "and", "as", "at", "because", "before", "briefed", "close", "during", "familiar", "for", "from",
+    "in", "involved", "known", "of", "on", "speaking", "that", "to", "when", "which", "while", "who", "whose", "with",
 ];
 
 /// Determiners that open a descriptive source ("the senator", "a White House official").
@@ -744,6 +772,12 @@ pub const NOT_NAMES: &[&str] = &[
     "while",
     "yet",
 ];
+
+/// Numbers written as words, for poll shares ("six in 10", "one out of three").
+pub const NUMBER_WORDS: &[&str] = &["eight", "five", "four", "nine", "one", "seven", "six", "ten", "three", "two"];
+
+/// Words hedging a poll share ("about six in 10").
+pub const PROPORTION_HEDGES: &[&str] = &["about", "almost", "nearly", "only", "roughly", "some"];
 
 /// Prepositions and adverbs that open an introductory phrase before a clause's subject
 /// ("In April, Trump ...", "At the time, Sanders ...").
@@ -801,6 +835,8 @@ mod tests {
             DETERMINERS,
             NOT_NAMES,
             CLAUSE_OPENERS,
+            NUMBER_WORDS,
+            PROPORTION_HEDGES,
         ] {
             let mut sorted = table.to_vec();
             sorted.sort_unstable();

@@ -210,7 +210,10 @@ impl<'m> Annotator<'m> {
         let mut block_no = 0usize;
         for a in &mut analyses {
             register_people(a, &mut people);
-            if a.paragraph.kind != ParagraphKind::Body {
+            // The article's first line is its headline, attributed like body text even
+            // when it reads as a heading ("Sanders Says He Will Stay In").
+            let headline_heading = block_no == 0 && a.paragraph.kind == ParagraphKind::Heading;
+            if a.paragraph.kind != ParagraphKind::Body && !headline_heading {
                 block_no += 1;
                 continue;
             }
@@ -233,7 +236,6 @@ impl<'m> Annotator<'m> {
                     .as_ref()
                     .filter(|(index, _, _)| index + 1 == block_no)
                     .map(|(_, s, span)| (s.clone(), *span));
-                // The article's first line, when it is body text, is its headline.
                 let headline = block_no == 1;
                 let (pending, last) =
                     attribute_block(&t, offset, headline, &carry, previous, &mut people, &mut anonymous);

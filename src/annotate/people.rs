@@ -262,6 +262,20 @@ fn spokesperson_for(titles: &[&str]) -> Option<String> {
 /// The name as displayed: words joined by single spaces, all-capitals names (transcripts)
 /// in title case.
 fn display_name(parts: &[&str]) -> String {
+    // "Donald J. Trump" and "Donald Trump" are one speaker across articles: a middle
+    // initial is left out, as the roster's canonical names leave it out.
+    let kept: Vec<&str>;
+    let parts = if parts.len() >= 3 && parts[1..parts.len() - 1].iter().any(|p| is_initial(p)) {
+        kept = parts
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| i == 0 || i + 1 == parts.len() || !is_initial(p))
+            .map(|(_, p)| *p)
+            .collect();
+        &kept[..]
+    } else {
+        parts
+    };
     let shout = parts.iter().all(|p| !p.chars().any(char::is_lowercase));
     if !shout {
         return parts.join(" ");
@@ -274,6 +288,12 @@ fn display_name(parts: &[&str]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// "J." or "J": a single-letter initial.
+fn is_initial(part: &str) -> bool {
+    let mut chars = part.trim_end_matches('.').chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
 }
 
 #[cfg(test)]
@@ -370,5 +390,14 @@ mod tests {
     #[test]
     fn transcript_names_are_title_cased() {
         assert_eq!(display_name(&["TRUMP"]), "Trump");
+    }
+
+    #[test]
+    fn middle_initials_leave_the_canonical_name() {
+        assert_eq!(display_name(&["Donald", "J.", "Trump"]), "Donald Trump");
+        assert_eq!(display_name(&["Richard", "J", "Durbin"]), "Richard Durbin");
+        // A first initial, or a name that is all initials, stays.
+        assert_eq!(display_name(&["J.", "Crew"]), "J. Crew");
+        assert_eq!(display_name(&["Lyndon", "B.", "Johnson"]), "Lyndon Johnson");
     }
 }
