@@ -14,6 +14,7 @@
 //! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / X called for ... |
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
 //! | `according-to` | according to X, ... / ..., according to X. |
+//! | `in-document` | In the latest CBS poll, Trump leads by 10 points. |
 //! | `participle-cue` | X went further, calling for ... |
 //! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
 //! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
@@ -593,6 +594,11 @@ fn sentence_cue(
     quotes: &[Quote],
 ) -> Option<(Found, usize)> {
     let end = trim_sentence_end(t, sentence.clone());
+    if from == sentence.start {
+        if let Some(f) = in_document(t, sentence.start, end, used) {
+            return Some((f, sentence.end));
+        }
+    }
     for k in from..sentence.end {
         if used[k] || in_quote[k] {
             continue;
@@ -837,6 +843,38 @@ fn trim_sentence_end(t: &Tokens, sentence: Range<usize>) -> usize {
         end -= 1;
     }
     end
+}
+
+/// Longest opening phrase "In the ... poll," read as a source, in tokens.
+const MAX_DOCUMENT_OPENING: usize = 12;
+
+/// "In the latest CBS poll, Trump leads by 10 points.": a sentence opening with the
+/// document it reports from. Only when no verb of its own reports the rest: in "In a
+/// statement, the mayor said ..." the mayor speaks.
+fn in_document(t: &Tokens, start: usize, end: usize, used: &[bool]) -> Option<Found> {
+    if start + 4 > end || !t.word(start).eq_ignore_ascii_case("in") {
+        return None;
+    }
+    let comma = (start + 2..end.min(start + MAX_DOCUMENT_OPENING)).find(|&k| t.word(k) == ",")?;
+    let opens_noun_phrase = lexicon::contains(lexicon::DETERMINERS, t.word(start + 1)) || t.is_capitalised(start + 1);
+    if !opens_noun_phrase || !lexicon::contains(lexicon::DOCUMENT_HEADS, t.word(comma - 1)) || comma + 3 > end {
+        return None;
+    }
+    let reported = |k: usize| {
+        let w = t.word(k);
+        cue_at(t, k).is_some() || lexicon::STANCE_VERBS.binary_search_by(|(v, _)| v.cmp(&w)).is_ok()
+    };
+    if (comma + 1..end).any(reported) || used[start..end].iter().any(|&u| u) {
+        return None;
+    }
+    Some(Found {
+        content: span_of(t, comma + 1..end),
+        cue: Some(span_of(t, start..start + 1)),
+        source: Some(SourcePhrase { tokens: start + 1..comma, kind: SourceKind::Document }),
+        direct: false,
+        rule: "in-document",
+        inherit: Inherit::No,
+    })
 }
 
 /// "According to X, ..." or "..., according to X."
@@ -1190,6 +1228,22 @@ mod tests {
             &NONE,
             &[("relative-cue", "the campaign would grow", Some("who"))],
         );
+    }
+
+    #[test]
+    fn sentence_opening_in_a_poll_reports_from_it() {
+        check(
+            "In the latest CBS poll, the mayor leads by six points.",
+            &NONE,
+            &[("in-document", "the mayor leads by six points", Some("the latest CBS poll"))],
+        );
+        // The sentence's own verb names the source; a place is no document.
+        check(
+            "In a statement, the mayor said the plant would close.",
+            &NONE,
+            &[("name-said-that", "the plant would close", Some("the mayor"))],
+        );
+        check("In the city, the mayor leads by six points.", &NONE, &[]);
     }
 
     #[test]

@@ -107,8 +107,9 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
                 Some(open) => end = open,
                 None => break,
             }
-        } else if let Some(comma) = party_tag_after_comma(t, floor, end) {
-            // "..., R-S.C., a long-shot candidate," once the apposition is gone.
+        } else if let Some(comma) = short_aside_after_comma(t, floor, end) {
+            // "..., R-S.C., a long-shot candidate," once the apposition is gone; "Cory
+            // James, 22, of Flint, Mich., said".
             end = comma;
         } else if end > floor && t.word(end - 1) == "," {
             let Some(comma) = (floor..end - 1).rev().take(40).find(|&k| t.word(k) == ",") else {
@@ -150,7 +151,7 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
 }
 
 /// Most asides read between a source and its verb.
-const MAX_ASIDES: usize = 3;
+const MAX_ASIDES: usize = 4;
 
 /// Whether tokens `from..end` are an AP party tag standing alone between commas ("R-Ky.",
 /// "D-N.Y."): a tag, not a name in apposition.
@@ -163,10 +164,16 @@ fn is_party_tag(t: &Tokens, from: usize, end: usize) -> bool {
     matches!(bytes.first(), Some(b'D' | b'R' | b'I')) && bytes.get(1) == Some(&b'-')
 }
 
-/// The comma before a party tag that ends the phrase at `end` ("Graham, R-S.C.").
-fn party_tag_after_comma(t: &Tokens, floor: usize, end: usize) -> Option<usize> {
+/// The comma before a short aside that ends the phrase at `end`: a party tag ("Graham,
+/// R-S.C."), an age ("James, 22") or a hometown ("James, of Flint").
+fn short_aside_after_comma(t: &Tokens, floor: usize, end: usize) -> Option<usize> {
     let comma = (floor..end).rev().take(5).find(|&k| t.word(k) == ",")?;
-    is_party_tag(t, comma + 1, end).then_some(comma)
+    let first = comma + 1;
+    let age = end == first + 1 && t.word(first).bytes().all(|b| b.is_ascii_digit());
+    let hometown = end > first + 1
+        && matches!(t.word(first), "of" | "from")
+        && (first + 1..end).all(|k| t.is_capitalised(k) || t.word(k) == ".");
+    (age || hometown || is_party_tag(t, first, end)).then_some(comma)
 }
 
 /// Poll shares as sources: "Six in 10 say", "one out of three said": the start of the
@@ -423,6 +430,7 @@ mod tests {
     #[test]
     fn party_tags_and_asides_between_name_and_verb() {
         assert_eq!(name_of("Sen. Rand Paul, R-Ky., told Fox News", "told"), "Rand Paul");
+        assert_eq!(name_of("Cory James, 22, of Flint, Mich., said he had hope", "said"), "Cory James");
         assert_eq!(name_of("Sen. Jack Reed (D-R.I.), said after a lunch", "said"), "Jack Reed");
         assert_eq!(name_of("Sen. Lindsey Graham, R-S.C., a long-shot candidate, said", "said"), "Lindsey Graham");
         assert_eq!(
