@@ -1152,6 +1152,20 @@ mod tests {
     }
 
     #[test]
+    fn verbs_of_stated_positions_are_cues() {
+        check(
+            "The mayor pointed to rising costs in the county.",
+            &NONE,
+            &[("name-said-that", "rising costs in the county", Some("The mayor"))],
+        );
+        check(
+            "Hallor repeated that the plant would close.",
+            &NONE,
+            &[("name-said-that", "the plant would close", Some("Hallor"))],
+        );
+    }
+
+    #[test]
     fn relative_that_does_not_open_the_content() {
         check(
             "Ortega says the council passed a budget that cuts road repairs.",
