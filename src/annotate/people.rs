@@ -71,7 +71,9 @@ impl<'r> People<'r> {
             parts.iter().copied().filter(|p| !SUFFIXES.contains(p) && p.chars().any(char::is_alphabetic)).collect();
         let last = (*parts.last()?).to_lowercase();
         let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
-        let person = match self.find(&last, first.as_deref()) {
+        // "Mrs. Clinton" after "Bill Clinton" is not him.
+        let honorific = titles.iter().find_map(|t| lexicon::lookup(GENDERED_HONORIFICS, t));
+        let person = match self.find(&last, first.as_deref(), honorific) {
             Some(i) => {
                 if first.is_some() && self.persons[i].first.is_none() {
                     self.persons[i].first = first.clone();
@@ -93,18 +95,19 @@ impl<'r> People<'r> {
     pub fn known(&self, parts: &[&str]) -> Option<usize> {
         let last = parts.last()?.to_lowercase();
         let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
-        self.find(&last, first.as_deref()).filter(|&i| self.persons[i].last == last)
+        self.find(&last, first.as_deref(), None).filter(|&i| self.persons[i].last == last)
     }
 
-    /// A person already known under this surname (and compatible first name), preferring
-    /// the most recently mentioned; a lone word may also be a known first name.
-    fn find(&self, last: &str, first: Option<&str>) -> Option<usize> {
+    /// A person already known under this surname (and compatible first name and, when an
+    /// honorific gives one, gender), preferring the most recently mentioned; a lone word
+    /// may also be a known first name.
+    fn find(&self, last: &str, first: Option<&str>, male: Option<bool>) -> Option<usize> {
         let by_recency = self.mentions.iter().rev().map(|m| m.person).chain((0..self.persons.len()).rev());
         let mut found = None;
         for i in by_recency {
             let p = &self.persons[i];
             // The surname test is the cheap one and rules out almost everyone.
-            if p.last != last {
+            if p.last != last || male.is_some_and(|m| p.gender.is_some_and(|g| g != m)) {
                 continue;
             }
             let compatible_first = match (first, p.first.as_deref()) {
@@ -350,6 +353,16 @@ mod tests {
         let a = p.mention(&["Richard", "Roe"], &[], 0, false).unwrap();
         let b = p.mention(&["Dick", "Roe"], &[], 30, false).unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn honorific_picks_the_namesake_of_its_gender() {
+        let mut p = people();
+        let hillary = p.mention(&["Hillary", "Clinton"], &[], 0, false).unwrap();
+        let bill = p.mention(&["Bill", "Clinton"], &[], 30, false).unwrap();
+        assert_ne!(hillary, bill);
+        assert_eq!(p.mention(&["Clinton"], &["Mrs."], 60, false), Some(hillary));
+        assert_eq!(p.mention(&["Clinton"], &["Mr."], 90, false), Some(bill));
     }
 
     #[test]
