@@ -467,6 +467,15 @@ fn headline_colon(t: &Tokens) -> Option<Found> {
     })
 }
 
+/// Title-case words before a headline's verb that show no name stands there ("Trump
+/// Just Responded"). Sorted, for binary search.
+const HEADLINE_FILLERS: &[&str] =
+    &["can", "could", "finally", "got", "has", "have", "just", "may", "not", "to", "will"];
+
+/// Words right after a headline's verb that show it takes an object, not a reported
+/// clause ("Accused Of", "Says No To"). Sorted, for binary search.
+const NO_CLAUSE: &[&str] = &["about", "for", "herself", "himself", "no", "of", "to", "with"];
+
 /// `Sanders Says He's Already Writing His Inaugural`: a title-case headline whose first
 /// words name a source and whose speech verb is capitalised like every other word (in
 /// running text a capitalised verb is no cue, see [`cue_at`]).
@@ -474,6 +483,13 @@ fn headline_verb(t: &Tokens) -> Option<Found> {
     let verb = (1..t.spans.len().min(MAX_HEADLINE_SOURCE + 1))
         .find(|&i| t.is_capitalised(i) && lexicon::contains(SPEECH_VERBS, t.word(i)))?;
     if t.spans.len() < verb + 3 {
+        return None;
+    }
+    // Title case hides which words are names: "Trump Just Responded To ..." has no
+    // source, and "Accuses X Of", "Says No To" report an object, not a clause.
+    if (0..verb).any(|i| lexicon::contains(HEADLINE_FILLERS, t.word(i)))
+        || (verb + 1..t.spans.len().min(verb + 3)).any(|i| lexicon::contains(NO_CLAUSE, t.word(i)))
+    {
         return None;
     }
     let content_start = t.spans[verb + 1].0;
@@ -1310,6 +1326,13 @@ mod tests {
         assert_eq!(found[0].rule, "headline-verb");
         // Inside an article a capitalised verb is no cue.
         assert!(find(&t, &sentences(text, &spans), &[], &NONE, false).found.is_empty());
+        assert!(HEADLINE_FILLERS.windows(2).all(|w| w[0] < w[1]) && NO_CLAUSE.windows(2).all(|w| w[0] < w[1]));
+        // No name before the verb, or an object after it: no attribution.
+        for text in ["Trump Just Responded To The Attack", "Mayor Smith Accused Of Hiding Funds"] {
+            let spans = tokenize(text);
+            let t = Tokens { text, spans: &spans };
+            assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty(), "{text}");
+        }
     }
 
     #[test]
