@@ -14,11 +14,13 @@
 //! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / X called for ... |
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
 //! | `according-to` | according to X, ... / ..., according to X. |
+//! | `in-document` | In the latest CBS poll, Trump leads by 10 points. |
 //! | `participle-cue` | X went further, calling for ... |
 //! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
 //! | `conjoined-cue` | X caucused on Saturday and says he voted ... |
 //! | `transcript` | TRUMP: We're going to win. |
 //! | `headline-colon` | Graham: Trump's rhetoric is destroying the party (the article's first line) |
+//! | `headline-verb` | Sanders Says He's Already Writing His Inaugural (a title-case first line) |
 
 use std::ops::Range;
 
@@ -88,12 +90,14 @@ pub fn find(
     let mut found = Vec::new();
     let mut used = vec![false; t.spans.len()];
     let in_quote = quote_membership(t, quotes);
-    if let Some(f) = transcript_line(t).or_else(|| headline.then(|| headline_colon(t)).flatten()) {
+    let headline_rule = || headline_colon(t).or_else(|| headline_verb(t));
+    if let Some(f) = transcript_line(t).or_else(|| headline.then(headline_rule).flatten()) {
         mark(&mut used, 0..t.spans.len());
         found.push(f);
     }
     for (qi, q) in quotes.iter().enumerate() {
-        let transcript = found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon"));
+        let transcript =
+            found.iter().any(|f: &Found| matches!(f.rule, "transcript" | "headline-colon" | "headline-verb"));
         if transcript || !is_full_quote(t.text, q) || !opens_clause(t, q) {
             // Words woven into the writer's sentence are content of an indirect
             // attribution (`mixed-quote`), found per sentence below.
@@ -251,9 +255,8 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         return Some((source, span_of(t, cue.clone()), cue, "quote-said-name"));
     }
     let window_end = limit.min(a + MAX_TAIL_TOKENS);
-    let k = (a + 1..window_end)
-        .take_while(|&k| !matches!(t.word(k), "." | "!" | "?" | ";") && !in_quote[k])
-        .find(|&k| cue_at(t, k).is_some())?;
+    let k =
+        (a + 1..window_end).take_while(|&k| !ends_sentence(t, k) && !in_quote[k]).find(|&k| cue_at(t, k).is_some())?;
     let cue = cue_at(t, k)?;
     let source = source_before(t, k, a)?;
     // The phrase must start at the closing mark; plain words before a name belong to it
@@ -278,6 +281,16 @@ fn quote_tail(t: &Tokens, q: &Quote, limit: usize, in_quote: &[bool]) -> Option<
         return None;
     }
     Some((source, span_of(t, cue.clone()), cue, "quote-name-said"))
+}
+
+/// Whether token `k` ends a sentence: a period of an abbreviation before a comma or a
+/// lowercase word ("Rep. Earl Blumenauer (D-Ore.) said") does not.
+fn ends_sentence(t: &Tokens, k: usize) -> bool {
+    match t.word(k) {
+        "!" | "?" | ";" => true,
+        "." => t.spans.get(k + 1).is_none_or(|_| !crate::tagger::continues_sentence(t.word(k + 1))),
+        _ => false,
+    }
 }
 
 /// Whether the words after a cue ending at token `after` start a reported clause
@@ -454,6 +467,43 @@ fn headline_colon(t: &Tokens) -> Option<Found> {
     })
 }
 
+/// Title-case words before a headline's verb that show no name stands there ("Trump
+/// Just Responded"). Sorted, for binary search.
+const HEADLINE_FILLERS: &[&str] =
+    &["can", "could", "finally", "got", "has", "have", "just", "may", "not", "to", "will"];
+
+/// Words right after a headline's verb that show it takes an object, not a reported
+/// clause ("Accused Of", "Says No To"). Sorted, for binary search.
+const NO_CLAUSE: &[&str] = &["about", "for", "herself", "himself", "no", "of", "to", "with"];
+
+/// `Sanders Says He's Already Writing His Inaugural`: a title-case headline whose first
+/// words name a source and whose speech verb is capitalised like every other word (in
+/// running text a capitalised verb is no cue, see [`cue_at`]).
+fn headline_verb(t: &Tokens) -> Option<Found> {
+    let verb = (1..t.spans.len().min(MAX_HEADLINE_SOURCE + 1))
+        .find(|&i| t.is_capitalised(i) && lexicon::contains(SPEECH_VERBS, t.word(i)))?;
+    if t.spans.len() < verb + 3 {
+        return None;
+    }
+    // Title case hides which words are names: "Trump Just Responded To ..." has no
+    // source, and "Accuses X Of", "Says No To" report an object, not a clause.
+    if (0..verb).any(|i| lexicon::contains(HEADLINE_FILLERS, t.word(i)))
+        || (verb + 1..t.spans.len().min(verb + 3)).any(|i| lexicon::contains(NO_CLAUSE, t.word(i)))
+    {
+        return None;
+    }
+    let content_start = t.spans[verb + 1].0;
+    let source = source_after(t, 0, verb).filter(|s| s.tokens == (0..verb))?;
+    Some(Found {
+        content: (content_start, t.text.trim_end().len()),
+        cue: Some(t.spans[verb]),
+        source: Some(source),
+        direct: false,
+        rule: "headline-verb",
+        inherit: Inherit::No,
+    })
+}
+
 /// A paragraph that ends with "X said:", "X wrote on Facebook:" or "The foundation
 /// describes itself this way:" introduces the next paragraph.
 fn colon_intro_at_end(
@@ -489,26 +539,28 @@ fn is_cue_trailer(word: &str) -> bool {
     lexicon::contains(TRAILERS, word)
 }
 
+/// Cue verbs whose object is the hearer ("told reporters", "assured donors").
+const HEARER_VERBS: &[&str] = &[
+    "assured",
+    "assures",
+    "convinced",
+    "informed",
+    "reassured",
+    "reminded",
+    "reminds",
+    "tell",
+    "telling",
+    "tells",
+    "told",
+    "warned",
+    "warning",
+    "warns",
+];
+
 /// Whether the words right after a cue are circumstances or a hearer that a later "that"
 /// closes ("said in a memo Tuesday that", "told reporters that", "assured donors that"),
 /// not the start of the reported clause itself ("said Clinton ran a race that").
 fn leads_to_that(t: &Tokens, cue: Range<usize>) -> bool {
-    const HEARER_VERBS: &[&str] = &[
-        "assured",
-        "assures",
-        "convinced",
-        "informed",
-        "reassured",
-        "reminded",
-        "reminds",
-        "tell",
-        "telling",
-        "tells",
-        "told",
-        "warned",
-        "warning",
-        "warns",
-    ];
     const OPENERS: &[&str] = &[
         "after",
         "again",
@@ -558,6 +610,11 @@ fn sentence_cue(
     quotes: &[Quote],
 ) -> Option<(Found, usize)> {
     let end = trim_sentence_end(t, sentence.clone());
+    if from == sentence.start {
+        if let Some(f) = in_document(t, sentence.start, end, used) {
+            return Some((f, sentence.end));
+        }
+    }
     for k in from..sentence.end {
         if used[k] || in_quote[k] {
             continue;
@@ -644,9 +701,11 @@ fn sentence_cue(
 }
 
 /// Inverted indirect speech: "..., said David Autor, a professor." or "..., Autor said."
-/// The content is the clause before the comma.
+/// The content is the clause before the comma; when the source and cue stand between
+/// commas mid-sentence ("This campaign, he says, is different") it is the whole sentence.
 fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, used: &[bool]) -> Option<Found> {
     let k = cue.start;
+    let mut aside = false;
     let (source, comma) = if k > sentence.start + 1 && t.word(k - 1) == "," {
         if t.word(k).ends_with("ing") || is_cue_trailer(t.word(cue.end.min(end.saturating_sub(1)))) {
             return None;
@@ -664,14 +723,27 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
         }
-        if c < end {
+        aside = is_aside_end(t, c, end);
+        // "..., the mayor said, adding that ...": the participle starts an attribution of
+        // its own; this one ends at the cue.
+        let participle_follows = c + 1 < end && t.word(c) == "," && t.word(c + 1).ends_with("ing");
+        if c < end && !aside && !participle_follows && !closes_with_circumstance(t, cue.clone(), c, end) {
             return None;
         }
         let source = source_before(t, k, sentence.start)?;
         let mut comma = source.tokens.start.checked_sub(1)?;
-        if matches!(t.word(comma), "\u{201d}" | "\"") && comma > sentence.start {
-            // `a "very welcome tack," he said.`: the comma sits inside the closing mark.
+        if matches!(t.word(comma), "\u{201d}" | "\"" | "''" | "\u{2019}\u{2019}") && comma > sentence.start {
+            // `a "very welcome tack," he said.`: the comma sits inside the closing mark
+            // (doubled apostrophes in NYT copy: `a ''welcome tack,'' he said.`).
             comma -= 1;
+        }
+        if matches!(source.kind, SourceKind::Group) {
+            // "..., former officials said.": a group's adjectives stand before its head.
+            comma = (comma.saturating_sub(2).max(sentence.start)..=comma)
+                .rev()
+                .take_while(|&i| t.word(i) == "," || t.word(i).starts_with(|c: char| c.is_ascii_lowercase()))
+                .find(|&i| t.word(i) == ",")
+                .unwrap_or(comma);
         }
         if comma <= sentence.start || t.word(comma) != "," {
             return None;
@@ -682,11 +754,12 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
     while start < comma && matches!(t.word(start), "\"" | "\u{201c}" | "'") {
         start += 1;
     }
-    if comma < start + 3 || used[start..comma].iter().any(|&u| u) {
+    let content_end = if aside { end } else { comma };
+    if comma < start + 3 && !(aside && content_end >= start + 4) || used[start..content_end].iter().any(|&u| u) {
         return None;
     }
     Some(Found {
-        content: span_of(t, start..comma),
+        content: span_of(t, start..content_end),
         cue: Some(span_of(t, cue)),
         source: Some(source),
         direct: false,
@@ -694,6 +767,38 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
         inherit: Inherit::No,
     })
 }
+
+/// Whether a comma at token `c` right after a cue closes an aside inside the sentence
+/// ("This campaign, he says, is different"): the sentence goes on with its own words, not
+/// a participle adding a second attribution ("X said, adding that") or a quotation.
+fn is_aside_end(t: &Tokens, c: usize, end: usize) -> bool {
+    c + 2 < end && t.word(c) == "," && {
+        let next = t.word(c + 1);
+        !next.ends_with("ing") && !matches!(next, "\"" | "\u{201c}" | "according")
+    }
+}
+
+/// Whether the words `from..end` after a cue, closing the sentence, only say to whom or
+/// where it was said ("told The New York Times.", "said in a statement."), leaving the
+/// verb without content of its own.
+fn closes_with_circumstance(t: &Tokens, cue: Range<usize>, from: usize, end: usize) -> bool {
+    const PLACES: &[&str] = &["at", "during", "in", "on", "to", "via", "with"];
+    if from >= end || end - from > MAX_CIRCUMSTANCE_TOKENS {
+        return false;
+    }
+    let plain = (from..end).all(|i| t.word(i).chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-'));
+    let first = t.word(from);
+    let opens_noun_phrase =
+        |i: usize| i < end && (t.is_capitalised(i) || lexicon::contains(lexicon::DETERMINERS, t.word(i)));
+    let hearer =
+        lexicon::contains(HEARER_VERBS, t.word(cue.start)) && (opens_noun_phrase(from) || first == "reporters");
+    let place = lexicon::contains(PLACES, first) && opens_noun_phrase(from + 1);
+    plain && (hearer || place)
+}
+
+/// Longest circumstance phrase closing an inverted attribution ("told the Des Moines
+/// Register on Friday").
+const MAX_CIRCUMSTANCE_TOKENS: usize = 7;
 
 /// The subject of a clause starting at token `from`, before token `limit`: the source
 /// phrase opening it (after an introductory phrase up to its comma, "In April, Trump
@@ -754,6 +859,38 @@ fn trim_sentence_end(t: &Tokens, sentence: Range<usize>) -> usize {
         end -= 1;
     }
     end
+}
+
+/// Longest opening phrase "In the ... poll," read as a source, in tokens.
+const MAX_DOCUMENT_OPENING: usize = 12;
+
+/// "In the latest CBS poll, Trump leads by 10 points.": a sentence opening with the
+/// document it reports from. Only when no verb of its own reports the rest: in "In a
+/// statement, the mayor said ..." the mayor speaks.
+fn in_document(t: &Tokens, start: usize, end: usize, used: &[bool]) -> Option<Found> {
+    if start + 4 > end || !t.word(start).eq_ignore_ascii_case("in") {
+        return None;
+    }
+    let comma = (start + 2..end.min(start + MAX_DOCUMENT_OPENING)).find(|&k| t.word(k) == ",")?;
+    let opens_noun_phrase = lexicon::contains(lexicon::DETERMINERS, t.word(start + 1)) || t.is_capitalised(start + 1);
+    if !opens_noun_phrase || !lexicon::contains(lexicon::DOCUMENT_HEADS, t.word(comma - 1)) || comma + 3 > end {
+        return None;
+    }
+    let reported = |k: usize| {
+        let w = t.word(k);
+        cue_at(t, k).is_some() || lexicon::STANCE_VERBS.binary_search_by(|(v, _)| v.cmp(&w)).is_ok()
+    };
+    if (comma + 1..end).any(reported) || used[start..end].iter().any(|&u| u) {
+        return None;
+    }
+    Some(Found {
+        content: span_of(t, comma + 1..end),
+        cue: Some(span_of(t, start..start + 1)),
+        source: Some(SourcePhrase { tokens: start + 1..comma, kind: SourceKind::Document }),
+        direct: false,
+        rule: "in-document",
+        inherit: Inherit::No,
+    })
 }
 
 /// "According to X, ..." or "..., according to X."
@@ -957,6 +1094,11 @@ mod tests {
             &[("quote-name-said", "We will win,", Some("Brent Bozell III"))],
         );
         check(
+            "\"It is a big field,\" Rep. Earl Blumenauer (D-Ore.) said.",
+            &NONE,
+            &[("quote-name-said", "It is a big field,", Some("Rep. Earl Blumenauer"))],
+        );
+        check(
             "\"We won't run his columns,\" Daily News opinion editor Josh Greenman told reporters.",
             &NONE,
             &[("quote-name-said", "We won't run his columns,", Some("Daily News opinion editor Josh Greenman"))],
@@ -1026,6 +1168,20 @@ mod tests {
     }
 
     #[test]
+    fn verbs_of_stated_positions_are_cues() {
+        check(
+            "The mayor pointed to rising costs in the county.",
+            &NONE,
+            &[("name-said-that", "rising costs in the county", Some("The mayor"))],
+        );
+        check(
+            "Hallor repeated that the plant would close.",
+            &NONE,
+            &[("name-said-that", "the plant would close", Some("Hallor"))],
+        );
+    }
+
+    #[test]
     fn relative_that_does_not_open_the_content() {
         check(
             "Ortega says the council passed a budget that cuts road repairs.",
@@ -1052,6 +1208,37 @@ mod tests {
             &[("inverted-said", "Nor are tariffs likely to bring the jobs back", Some("David Autor"))],
         );
         check(
+            "Sooner or later, ''we will have a consumption tax,'' he said.",
+            &NONE,
+            &[("inverted-said", "Sooner or later, ''we will have a consumption tax", Some("he"))],
+        );
+        check(
+            "The plant will close, the mayor told The Des Moines Register.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
+            "The plant will close, the mayor said in a statement.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
+            "The plant, the mayor said, will close in May.",
+            &NONE,
+            &[("inverted-said", "The plant, the mayor said, will close in May", Some("the mayor"))],
+        );
+        check(
+            "The plant will close, former officials said.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("officials"))],
+        );
+        // A comma then a participle: a second attribution, not an aside.
+        check(
+            "The plant will close, the mayor said, adding that jobs would go.",
+            &NONE,
+            &[("inverted-said", "The plant will close", Some("the mayor"))],
+        );
+        check(
             "The talks will resume next week, the minister said on Tuesday.",
             &NONE,
             &[("inverted-said", "The talks will resume next week", Some("the minister"))],
@@ -1071,6 +1258,22 @@ mod tests {
             &NONE,
             &[("relative-cue", "the campaign would grow", Some("who"))],
         );
+    }
+
+    #[test]
+    fn sentence_opening_in_a_poll_reports_from_it() {
+        check(
+            "In the latest CBS poll, the mayor leads by six points.",
+            &NONE,
+            &[("in-document", "the mayor leads by six points", Some("the latest CBS poll"))],
+        );
+        // The sentence's own verb names the source; a place is no document.
+        check(
+            "In a statement, the mayor said the plant would close.",
+            &NONE,
+            &[("name-said-that", "the plant would close", Some("the mayor"))],
+        );
+        check("In the city, the mayor leads by six points.", &NONE, &[]);
     }
 
     #[test]
@@ -1110,6 +1313,26 @@ mod tests {
         let spans = tokenize(text);
         let t = Tokens { text, spans: &spans };
         assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty());
+    }
+
+    #[test]
+    fn title_case_headline_names_its_speaker_before_the_verb() {
+        let text = "Governor Smith Says The Budget Will Pass";
+        let spans = tokenize(text);
+        let t = Tokens { text, spans: &spans };
+        let found = find(&t, &sentences(text, &spans), &[], &NONE, true).found;
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].content.0..found[0].content.1], "The Budget Will Pass");
+        assert_eq!(found[0].rule, "headline-verb");
+        // Inside an article a capitalised verb is no cue.
+        assert!(find(&t, &sentences(text, &spans), &[], &NONE, false).found.is_empty());
+        assert!(HEADLINE_FILLERS.windows(2).all(|w| w[0] < w[1]) && NO_CLAUSE.windows(2).all(|w| w[0] < w[1]));
+        // No name before the verb, or an object after it: no attribution.
+        for text in ["Trump Just Responded To The Attack", "Mayor Smith Accused Of Hiding Funds"] {
+            let spans = tokenize(text);
+            let t = Tokens { text, spans: &spans };
+            assert!(find(&t, &sentences(text, &spans), &[], &NONE, true).found.is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -202,6 +202,8 @@ impl<'m> Annotator<'m> {
         let article_entities = self.tagger.entities(&article.body);
         let mut analyses: Vec<Analysis> =
             clean::paragraphs(article).into_iter().map(|p| analyse(p, &article.body, &article_entities)).collect();
+        let first_paragraph = analyses.first().map_or(article.body.len(), |a| a.paragraph.start);
+        register_headline_people(&article.body, &article_entities, first_paragraph, &mut people);
         let mut anonymous: Vec<Speaker> = Vec::new();
         let mut carry = Carry::default();
         let mut last_speaker: Option<LastSpeaker> = None;
@@ -210,7 +212,10 @@ impl<'m> Annotator<'m> {
         let mut block_no = 0usize;
         for a in &mut analyses {
             register_people(a, &mut people);
-            if a.paragraph.kind != ParagraphKind::Body {
+            // The article's first line is its headline, attributed like body text even
+            // when it reads as a heading ("Sanders Says He Will Stay In").
+            let headline_heading = block_no == 0 && a.paragraph.kind == ParagraphKind::Heading;
+            if a.paragraph.kind != ParagraphKind::Body && !headline_heading {
                 block_no += 1;
                 continue;
             }
@@ -233,7 +238,6 @@ impl<'m> Annotator<'m> {
                     .as_ref()
                     .filter(|(index, _, _)| index + 1 == block_no)
                     .map(|(_, s, span)| (s.clone(), *span));
-                // The article's first line, when it is body text, is its headline.
                 let headline = block_no == 1;
                 let (pending, last) =
                     attribute_block(&t, offset, headline, &carry, previous, &mut people, &mut anonymous);
@@ -381,6 +385,23 @@ fn register_people(a: &mut Analysis, people: &mut People) {
             Some(person)
         })
         .collect();
+}
+
+/// Registers the people named before the first paragraph: a headline that the reader
+/// took for the title is no paragraph, but "Rush Limbaugh: ..." above "Limbaugh said"
+/// gives the surname its full name.
+fn register_headline_people(body: &str, entities: &[EntitySpan], first_paragraph: usize, people: &mut People) {
+    let before = entities.partition_point(|e| e.start < first_paragraph);
+    for e in entities[..before].iter().filter(|e| e.kind == EntityKind::Person && e.end <= first_paragraph) {
+        let Some(e) = tidy_entity(body, e) else { continue };
+        let words: Vec<&str> = body[e.start..e.end].split_whitespace().collect();
+        let n_titles = words.iter().take_while(|w| lexicon::contains(lexicon::TITLES, w)).count();
+        let (titles, name) = words.split_at(n_titles.min(words.len().saturating_sub(1)));
+        if name.last().is_none_or(|w| lexicon::contains(lexicon::ORGANIZATION_HEADS, w)) {
+            continue;
+        }
+        people.mention(name, titles, e.start, false);
+    }
 }
 
 /// The titles before a name span (inside it, and the title words just before it), and the
@@ -651,6 +672,27 @@ mod tests {
         let got = attributions(body);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[1], ("floating-quote".to_string(), Some("Ann Quill".to_string())));
+    }
+
+    #[test]
+    fn a_surname_takes_the_full_name_from_a_headline_taken_as_title() {
+        let article = Article {
+            path: "t.txt".into(),
+            position: 0,
+            title: Some("Rush Limbaugh: Taxes Are Too High".into()),
+            body: "Rush Limbaugh: Taxes Are Too High\n\nLimbaugh said the levy would hurt families.\n".into(),
+            date: None,
+            source: None,
+            url: None,
+            authors: Vec::new(),
+        };
+        let speakers: Vec<Option<String>> = Annotator::builtin()
+            .annotate(&article)
+            .into_iter()
+            .flat_map(|r| r.attributions)
+            .map(|a| a.speaker)
+            .collect();
+        assert_eq!(speakers, vec![Some("Rush Limbaugh".to_string())]);
     }
 
     #[test]

@@ -71,7 +71,9 @@ impl<'r> People<'r> {
             parts.iter().copied().filter(|p| !SUFFIXES.contains(p) && p.chars().any(char::is_alphabetic)).collect();
         let last = (*parts.last()?).to_lowercase();
         let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
-        let person = match self.find(&last, first.as_deref()) {
+        // "Mrs. Clinton" after "Bill Clinton" is not him.
+        let honorific = titles.iter().find_map(|t| lexicon::lookup(GENDERED_HONORIFICS, t));
+        let person = match self.find(&last, first.as_deref(), honorific) {
             Some(i) => {
                 if first.is_some() && self.persons[i].first.is_none() {
                     self.persons[i].first = first.clone();
@@ -93,18 +95,19 @@ impl<'r> People<'r> {
     pub fn known(&self, parts: &[&str]) -> Option<usize> {
         let last = parts.last()?.to_lowercase();
         let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
-        self.find(&last, first.as_deref()).filter(|&i| self.persons[i].last == last)
+        self.find(&last, first.as_deref(), None).filter(|&i| self.persons[i].last == last)
     }
 
-    /// A person already known under this surname (and compatible first name), preferring
-    /// the most recently mentioned; a lone word may also be a known first name.
-    fn find(&self, last: &str, first: Option<&str>) -> Option<usize> {
+    /// A person already known under this surname (and compatible first name and, when an
+    /// honorific gives one, gender), preferring the most recently mentioned; a lone word
+    /// may also be a known first name.
+    fn find(&self, last: &str, first: Option<&str>, male: Option<bool>) -> Option<usize> {
         let by_recency = self.mentions.iter().rev().map(|m| m.person).chain((0..self.persons.len()).rev());
         let mut found = None;
         for i in by_recency {
             let p = &self.persons[i];
             // The surname test is the cheap one and rules out almost everyone.
-            if p.last != last {
+            if p.last != last || male.is_some_and(|m| p.gender.is_some_and(|g| g != m)) {
                 continue;
             }
             let compatible_first = match (first, p.first.as_deref()) {
@@ -262,6 +265,20 @@ fn spokesperson_for(titles: &[&str]) -> Option<String> {
 /// The name as displayed: words joined by single spaces, all-capitals names (transcripts)
 /// in title case.
 fn display_name(parts: &[&str]) -> String {
+    // "Donald J. Trump" and "Donald Trump" are one speaker across articles: a middle
+    // initial is left out, as the roster's canonical names leave it out.
+    let kept: Vec<&str>;
+    let parts = if parts.len() >= 3 && parts[1..parts.len() - 1].iter().any(|p| is_initial(p)) {
+        kept = parts
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| i == 0 || i + 1 == parts.len() || !is_initial(p))
+            .map(|(_, p)| *p)
+            .collect();
+        &kept[..]
+    } else {
+        parts
+    };
     let shout = parts.iter().all(|p| !p.chars().any(char::is_lowercase));
     if !shout {
         return parts.join(" ");
@@ -274,6 +291,12 @@ fn display_name(parts: &[&str]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// "J." or "J": a single-letter initial.
+fn is_initial(part: &str) -> bool {
+    let mut chars = part.trim_end_matches('.').chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
 }
 
 #[cfg(test)]
@@ -333,6 +356,16 @@ mod tests {
     }
 
     #[test]
+    fn honorific_picks_the_namesake_of_its_gender() {
+        let mut p = people();
+        let hillary = p.mention(&["Hillary", "Clinton"], &[], 0, false).unwrap();
+        let bill = p.mention(&["Bill", "Clinton"], &[], 30, false).unwrap();
+        assert_ne!(hillary, bill);
+        assert_eq!(p.mention(&["Clinton"], &["Mrs."], 60, false), Some(hillary));
+        assert_eq!(p.mention(&["Clinton"], &["Mr."], 90, false), Some(bill));
+    }
+
+    #[test]
     fn honorific_sets_gender() {
         let mut p = people();
         let i = p.mention(&["Pat", "Quux"], &["Ms."], 0, false).unwrap();
@@ -370,5 +403,14 @@ mod tests {
     #[test]
     fn transcript_names_are_title_cased() {
         assert_eq!(display_name(&["TRUMP"]), "Trump");
+    }
+
+    #[test]
+    fn middle_initials_leave_the_canonical_name() {
+        assert_eq!(display_name(&["Donald", "J.", "Trump"]), "Donald Trump");
+        assert_eq!(display_name(&["Richard", "J", "Durbin"]), "Richard Durbin");
+        // A first initial, or a name that is all initials, stays.
+        assert_eq!(display_name(&["J.", "Crew"]), "J. Crew");
+        assert_eq!(display_name(&["Lyndon", "B.", "Johnson"]), "Lyndon Johnson");
     }
 }

@@ -97,22 +97,42 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
     while end > floor && lexicon::contains(SOURCE_VERB_FILLERS, t.word(end - 1)) {
         end -= 1;
     }
-    if end > floor && t.word(end - 1) == ")" {
-        // "Rep. Earl Blumenauer (D-Ore.) said": the party tag is not part of the phrase.
-        if let Some(open) = (floor..end - 1).rev().take(8).find(|&k| t.word(k) == "(") {
-            end = open;
-        }
-    }
-    if end > floor && t.word(end - 1) == "," {
-        let comma = (floor..end - 1).rev().take(40).find(|&k| t.word(k) == ",")?;
-        // "Sanders's campaign manager, Jeff Weaver, said": the name is the apposition.
-        if let Some(name) = capitalised_phrase(t, comma + 1, end - 1) {
-            if name.tokens.start == comma + 1 && matches!(name.kind, SourceKind::Name { .. }) {
-                return Some(name);
+    // Between a name and its verb news copy puts party tags and appositions, often two
+    // ("Sen. Lindsey Graham, R-S.C., a long-shot candidate, said", "Sen. Jack Reed
+    // (D-R.I.), said"): peel them off from the right.
+    for _ in 0..MAX_ASIDES {
+        if end > floor && t.word(end - 1) == ")" {
+            // "Rep. Earl Blumenauer (D-Ore.) said": the party tag is not part of the phrase.
+            match (floor..end - 1).rev().take(8).find(|&k| t.word(k) == "(") {
+                Some(open) => end = open,
+                None => break,
             }
+        } else if let Some(comma) = short_aside_after_comma(t, floor, end) {
+            // "..., R-S.C., a long-shot candidate," once the apposition is gone; "Cory
+            // James, 22, of Flint, Mich., said".
+            end = comma;
+        } else if end > floor && t.word(end - 1) == "," {
+            let Some(comma) = (floor..end - 1).rev().take(40).find(|&k| t.word(k) == ",") else {
+                // "Sen. Jack Reed (D-R.I.), said": the comma closes only the party tag.
+                if end - 1 > floor && t.word(end - 2) == ")" {
+                    end -= 1;
+                    continue;
+                }
+                return None;
+            };
+            // "Sanders's campaign manager, Jeff Weaver, said": the name is the apposition.
+            if !is_party_tag(t, comma + 1, end - 1) {
+                if let Some(name) = capitalised_phrase(t, comma + 1, end - 1) {
+                    if name.tokens.start == comma + 1 && matches!(name.kind, SourceKind::Name { .. }) {
+                        return Some(name);
+                    }
+                }
+            }
+            // "X, a prominent Republican who served ..., also said": skip the apposition.
+            end = comma;
+        } else {
+            break;
         }
-        // "X, a prominent Republican who served ..., also said": skip the apposition.
-        end = comma;
     }
     if end <= floor {
         return None;
@@ -121,10 +141,62 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
     if let Some(gender) = lexicon::lookup(lexicon::PRONOUNS, t.word(last)) {
         return Some(SourcePhrase { tokens: last..end, kind: SourceKind::Pronoun(gender) });
     }
+    if let Some(start) = proportion_start(t, floor, end) {
+        return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Group });
+    }
     if t.is_capitalised(last) {
         return capitalised_phrase(t, floor, end);
     }
     description_before(t, floor, end)
+}
+
+/// Most asides read between a source and its verb.
+const MAX_ASIDES: usize = 4;
+
+/// Whether tokens `from..end` are an AP party tag standing alone between commas ("R-Ky.",
+/// "D-N.Y."): a tag, not a name in apposition.
+fn is_party_tag(t: &Tokens, from: usize, end: usize) -> bool {
+    if from >= end || t.spans[end - 1].1 - t.spans[from].0 > 12 {
+        return false;
+    }
+    let text = &t.text[t.spans[from].0..t.spans[end - 1].1];
+    let bytes = text.as_bytes();
+    matches!(bytes.first(), Some(b'D' | b'R' | b'I')) && bytes.get(1) == Some(&b'-')
+}
+
+/// The comma before a short aside that ends the phrase at `end`: a party tag ("Graham,
+/// R-S.C."), an age ("James, 22") or a hometown ("James, of Flint").
+fn short_aside_after_comma(t: &Tokens, floor: usize, end: usize) -> Option<usize> {
+    let comma = (floor..end).rev().take(5).find(|&k| t.word(k) == ",")?;
+    let first = comma + 1;
+    let age = end == first + 1 && t.word(first).bytes().all(|b| b.is_ascii_digit());
+    let hometown = end > first + 1
+        && matches!(t.word(first), "of" | "from")
+        && (first + 1..end).all(|k| t.is_capitalised(k) || t.word(k) == ".");
+    (age || hometown || is_party_tag(t, first, end)).then_some(comma)
+}
+
+/// Poll shares as sources: "Six in 10 say", "one out of three said": the start of the
+/// proportion ending at `end`. ("56 percent" and "a majority" end in group nouns.)
+fn proportion_start(t: &Tokens, floor: usize, end: usize) -> Option<usize> {
+    let is_number = |i: usize| {
+        let w = t.word(i);
+        w.bytes().all(|b| b.is_ascii_digit()) || lexicon::contains(lexicon::NUMBER_WORDS, w)
+    };
+    if end < floor + 3 || !is_number(end - 1) {
+        return None;
+    }
+    let mut of = end - 2;
+    if !matches!(t.word(of), "in" | "of") {
+        return None;
+    }
+    if t.word(of) == "of" && of > floor && t.word(of - 1) == "out" {
+        of -= 1;
+    }
+    let first = of.checked_sub(1).filter(|&i| i >= floor && is_number(i))?;
+    // "About six in 10", "Nearly two out of three".
+    let hedged = first > floor && lexicon::contains(lexicon::PROPORTION_HEDGES, t.word(first - 1));
+    Some(if hedged { first - 1 } else { first })
 }
 
 /// The source phrase starting at token `from` (after "said", "according to").
@@ -254,8 +326,13 @@ fn capitalised_phrase(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhra
 fn description_before(t: &Tokens, floor: usize, end: usize) -> Option<SourcePhrase> {
     let head = t.word(end - 1);
     if lexicon::contains(GROUP_HEADS, head) {
-        let start =
-            (floor..end).rev().take(MAX_DESCRIPTION_TOKENS).find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
+        // The determiner, if any, within the group's own words: "the plan failed, former
+        // officials said" has none.
+        let start = (floor..end)
+            .rev()
+            .take(MAX_DESCRIPTION_TOKENS)
+            .take_while(|&k| t.word(k).starts_with(char::is_alphanumeric))
+            .find(|&k| lexicon::contains(DETERMINERS, t.word(k)));
         return Some(SourcePhrase { tokens: start.unwrap_or(end - 1)..end, kind: SourceKind::Group });
     }
     let det = (floor..end)
@@ -348,6 +425,29 @@ mod tests {
         assert_eq!(before("Many officials said", "said").unwrap().1, SourceKind::Group);
         assert_eq!(before("The Justice Department said", "said").unwrap().1, SourceKind::Organization);
         assert_eq!(before("the White House said", "said").unwrap().1, SourceKind::Organization);
+    }
+
+    #[test]
+    fn party_tags_and_asides_between_name_and_verb() {
+        assert_eq!(name_of("Sen. Rand Paul, R-Ky., told Fox News", "told"), "Rand Paul");
+        assert_eq!(name_of("Cory James, 22, of Flint, Mich., said he had hope", "said"), "Cory James");
+        assert_eq!(name_of("Sen. Jack Reed (D-R.I.), said after a lunch", "said"), "Jack Reed");
+        assert_eq!(name_of("Sen. Lindsey Graham, R-S.C., a long-shot candidate, said", "said"), "Lindsey Graham");
+        assert_eq!(
+            name_of("But Sen. Richard Durbin (D-Ill.), noting the size of the list, said", "said"),
+            "Richard Durbin"
+        );
+    }
+
+    #[test]
+    fn poll_shares_are_groups() {
+        assert_eq!(before("Six in 10 say he is decisive", "say"), Some(("Six in 10".into(), SourceKind::Group)));
+        assert_eq!(
+            before("Nearly two out of three said no", "said"),
+            Some(("Nearly two out of three".into(), SourceKind::Group))
+        );
+        // A count is no share: "in 2016 said" has no source.
+        assert_eq!(before("the plan in 2016 said", "said"), None);
     }
 
     #[test]

@@ -29,8 +29,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-pub(crate) use tokenize::sentences;
 pub use tokenize::tokenize;
+pub(crate) use tokenize::{continues_sentence, sentences};
 pub use train::{score_documents, train, SpanScore, TrainConfig};
 pub use wordclass::read_article_bodies;
 

@@ -276,6 +276,11 @@ fn keeps_period(word: &str) -> bool {
     ABBREVIATIONS.binary_search(&word).is_ok()
 }
 
+/// Whether a token after a period shows the period belongs to an abbreviation.
+pub(crate) fn continues_sentence(next: &str) -> bool {
+    matches!(next, "," | ")" | ";") || next.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
 /// Groups token spans into sentences: a sentence ends after `.`, `!` or `?` (or a closing
 /// quote right after one), and at every line break in the text between two tokens.
 pub(crate) fn sentences(text: &str, tokens: &[(usize, usize)]) -> Vec<std::ops::Range<usize>> {
@@ -285,6 +290,12 @@ pub(crate) fn sentences(text: &str, tokens: &[(usize, usize)]) -> Vec<std::ops::
         let (s, e) = tokens[i];
         let tok = &text[s..e];
         let mut end_here = matches!(tok, "." | "!" | "?");
+        if tok == "." && tokens.get(i + 1).is_some_and(|&(ns, ne)| continues_sentence(&text[ns..ne])) {
+            // "Sen. Bernie Sanders (I-Vt.) said", "Rand Paul, R-Ky., said": an
+            // abbreviation's period before a comma, a closing parenthesis or a lowercase
+            // word ends no sentence.
+            end_here = false;
+        }
         if !end_here && matches!(tok, "\"" | "\u{201D}" | "'" | "\u{2019}") && i > start {
             let (ps, pe) = tokens[i - 1];
             end_here = matches!(&text[ps..pe], "." | "!" | "?");
@@ -395,5 +406,16 @@ mod tests {
                 vec!["Next"]
             ]
         );
+    }
+
+    #[test]
+    fn abbreviation_periods_inside_a_sentence_end_nothing() {
+        for text in [
+            "Sen. Bernie Sanders (I-Vt.) said he will.",
+            "Sen. Rand Paul, R-Ky., told Fox News so.",
+            "Sen. Tim Scott, R-S.C. said it was done.",
+        ] {
+            assert_eq!(sentences(text, &tokenize(text)).len(), 1, "{text}");
+        }
     }
 }
