@@ -1,4 +1,4 @@
-//! The trained model: label set, quantised weight tables, the file format, and greedy
+//! The trained model: label set, quantised weight tables, the file format, and beam
 //! decoding of a document in two stages (the second sees document-level facts from the
 //! first, as in Ratinov & Roth 2009).
 
@@ -69,23 +69,6 @@ pub(crate) fn allowed_after(prev: u8, last: bool) -> u32 {
 #[inline]
 pub(crate) fn closes_here(info: &[TokenInfo], i: usize) -> bool {
     info.get(i + 1).is_none_or(|next| !next.can_continue_entity())
-}
-
-/// The best allowed label (lowest index on ties, so decoding is deterministic).
-#[inline]
-pub(crate) fn best_label(scores: &[i32; N_LABELS], allowed: u32) -> u8 {
-    let mut best = 0u8;
-    let mut best_score = i32::MIN;
-    let mut m = allowed;
-    while m != 0 {
-        let l = m.trailing_zeros() as usize;
-        m &= m - 1;
-        if scores[l] > best_score {
-            best_score = scores[l];
-            best = l as u8;
-        }
-    }
-    best
 }
 
 /// Anything that turns a feature list into label scores.
@@ -556,51 +539,196 @@ fn assign_classes(info: &mut [TokenInfo], classes: &WordClasses) {
     }
 }
 
-/// Greedy left-to-right decoding of one sentence. Tokens that cannot start an entity
-/// (no capital letter) are labelled O without scoring unless an entity is open. A scored
-/// token's score is `static_scores(i, ..)` (the features that do not depend on earlier
-/// labels) plus the weights in `scorer` of its label-history features.
-pub(crate) fn decode_sentence(
-    view: &SentenceView<'_>,
-    labels: &mut [u8],
-    buf: &mut Vec<u64>,
-    mut static_scores: impl FnMut(usize, &mut [i32; N_LABELS]),
-    scorer: &impl Scorer,
-) {
-    let n = view.words.len();
-    let (mut prev, mut prev2) = (0u8, 0u8);
-    for (i, slot) in labels.iter_mut().enumerate().take(n) {
-        let open = matches!(split_label(prev), Some((_, B | I)));
-        let l = if !open && !view.info[i].is_candidate() {
-            0
-        } else {
-            let allowed = allowed_after(prev, closes_here(view.info, i));
-            if allowed.count_ones() == 1 {
-                allowed.trailing_zeros() as u8
-            } else {
-                let mut scores = [0i32; N_LABELS];
-                static_scores(i, &mut scores);
-                buf.clear();
-                view.dynamic_features(i, prev, prev2, buf);
-                scorer.add_scores(buf, &mut scores);
-                best_label(&scores, allowed)
-            }
-        };
-        *slot = l;
-        prev2 = prev;
-        prev = l;
+/// Hypotheses kept per token by beam decoding.
+pub(crate) const BEAM: usize = 4;
+
+/// A partial labelling of a sentence in the beam: its score so far, the last two labels
+/// (all that later features look at) and where it came from.
+#[derive(Debug, Clone, Copy)]
+struct Hypothesis {
+    score: i64,
+    prev: u8,
+    prev2: u8,
+    /// Index of the hypothesis it extends in the previous token's beam.
+    parent: u8,
+    /// The labelling so far is the gold one (training only).
+    on_gold: bool,
+}
+
+/// True when `l` leaves an entity open (B or I).
+#[inline]
+pub(crate) fn is_open(l: u8) -> bool {
+    matches!(split_label(l), Some((_, B | I)))
+}
+
+/// True when a labelling whose previous label is `prev` scores token `info`: tokens that
+/// can start a name (a capital letter), and any token while an entity is open. The
+/// others are O and add nothing to the score, which is how most tokens cost only the
+/// pass over their chars.
+#[inline]
+pub(crate) fn is_scored(info: &TokenInfo, prev: u8) -> bool {
+    info.is_candidate() || is_open(prev)
+}
+
+/// Beam search over the BILOU labels of one sentence, one token at a time, keeping the
+/// [`BEAM`] best labellings and, of those ending in the same two labels, only the best
+/// (the features cannot tell them apart later). The score of a labelling is the sum over
+/// its scored tokens (see [`is_scored`]) of the weights of the token's features for its
+/// label; training (a structured perceptron) and decoding use the same search.
+///
+/// Greedy decoding commits to a label per token and then has to live with it: a wrong
+/// begin drags an entity on (`Board of Trade was`), a wrong type splits a name (`Edward`
+/// MISC, `D. Jones` PER).
+#[derive(Debug)]
+pub(crate) struct Beam {
+    /// Hypotheses kept per token.
+    width: usize,
+    hyps: Vec<Hypothesis>,
+    next: Vec<Hypothesis>,
+    /// Per token, the label and parent of each hypothesis of its beam, flat.
+    history: Vec<(u8, u8)>,
+    /// Where each token's beam starts in `history`.
+    starts: Vec<usize>,
+    /// Scratch space for label-history features.
+    features: Vec<u64>,
+}
+
+impl Default for Beam {
+    fn default() -> Self {
+        Beam::with_width(BEAM)
     }
 }
 
+impl Beam {
+    /// A beam keeping `width` hypotheses (1 is greedy decoding).
+    pub(crate) fn with_width(width: usize) -> Beam {
+        Beam {
+            width: width.max(1),
+            hyps: Vec::new(),
+            next: Vec::new(),
+            history: Vec::new(),
+            starts: Vec::new(),
+            features: Vec::new(),
+        }
+    }
+
+    /// Starts a new sentence.
+    pub(crate) fn reset(&mut self) {
+        self.hyps.clear();
+        self.hyps.push(Hypothesis { score: 0, prev: 0, prev2: 0, parent: 0, on_gold: true });
+        self.history.clear();
+        self.starts.clear();
+    }
+
+    /// Extends the hypotheses by token `i` of `view`. `static_scores(i, ..)` adds the
+    /// weights of the features that do not depend on earlier labels; it is called at most
+    /// once per token. `scorer` holds the weights of the label-history features. With
+    /// `gold`, hypotheses remember whether they are still the gold labelling.
+    pub(crate) fn advance(
+        &mut self,
+        view: &SentenceView<'_>,
+        i: usize,
+        gold: Option<u8>,
+        static_scores: &mut impl FnMut(usize, &mut [i32; N_LABELS]),
+        scorer: &impl Scorer,
+    ) {
+        let info = &view.info[i];
+        let mut token: Option<[i32; N_LABELS]> = None;
+        let closes = closes_here(view.info, i);
+        self.next.clear();
+        for (j, h) in self.hyps.iter().enumerate() {
+            let extend = |l: u8, score: i64| Hypothesis {
+                score,
+                prev: l,
+                prev2: h.prev,
+                parent: j as u8,
+                on_gold: h.on_gold && gold == Some(l),
+            };
+            if !is_scored(info, h.prev) {
+                self.next.push(extend(0, h.score));
+                continue;
+            }
+            let mut scores = *token.get_or_insert_with(|| {
+                let mut s = [0; N_LABELS];
+                static_scores(i, &mut s);
+                s
+            });
+            self.features.clear();
+            view.dynamic_features(i, h.prev, h.prev2, &mut self.features);
+            scorer.add_scores(&self.features, &mut scores);
+            let mut allowed = allowed_after(h.prev, closes);
+            while allowed != 0 {
+                let l = allowed.trailing_zeros() as u8;
+                allowed &= allowed - 1;
+                self.next.push(extend(l, h.score + i64::from(scores[usize::from(l)])));
+            }
+        }
+        prune(&mut self.next, self.width);
+        self.starts.push(self.history.len());
+        self.history.extend(self.next.iter().map(|h| (h.prev, h.parent)));
+        std::mem::swap(&mut self.hyps, &mut self.next);
+    }
+
+    /// True while the gold labelling is among the hypotheses (training only).
+    pub(crate) fn holds_gold(&self) -> bool {
+        self.hyps.iter().any(|h| h.on_gold)
+    }
+
+    /// Writes the labels of the best hypothesis, one per token advanced so far.
+    pub(crate) fn best(&self, labels: &mut [u8]) {
+        // The best hypothesis is first in every beam; follow its parents back.
+        let mut j = 0usize;
+        for (i, &start) in self.starts.iter().enumerate().rev() {
+            let (l, parent) = self.history[start + j];
+            labels[i] = l;
+            j = usize::from(parent);
+        }
+    }
+}
+
+/// Keeps the best `width` hypotheses, best first, and of those with the same last two
+/// labels only the best. Ties go to the earlier parent, then the lower label, so
+/// decoding is deterministic.
+fn prune(hyps: &mut Vec<Hypothesis>, width: usize) {
+    hyps.sort_unstable_by_key(|h| (std::cmp::Reverse(h.score), h.parent, h.prev));
+    let mut kept = 0;
+    for k in 0..hyps.len() {
+        if kept == width {
+            break;
+        }
+        let h = hyps[k];
+        if !hyps[..kept].iter().any(|o| o.prev == h.prev && o.prev2 == h.prev2) {
+            hyps[kept] = h;
+            kept += 1;
+        }
+    }
+    hyps.truncate(kept);
+}
+
+/// Decodes one sentence with [`Beam`] into `labels`.
+pub(crate) fn decode_sentence(
+    view: &SentenceView<'_>,
+    labels: &mut [u8],
+    beam: &mut Beam,
+    mut static_scores: impl FnMut(usize, &mut [i32; N_LABELS]),
+    scorer: &impl Scorer,
+) {
+    beam.reset();
+    for i in 0..view.words.len() {
+        beam.advance(view, i, None, &mut static_scores, scorer);
+    }
+    beam.best(labels);
+}
+
 /// Decodes a sentence with a single-stage model (training's jackknife).
-pub(crate) fn decode_with(view: &SentenceView<'_>, weights: &Weights, labels: &mut [u8], buf: &mut Vec<u64>) {
+pub(crate) fn decode_with(view: &SentenceView<'_>, weights: &Weights, labels: &mut [u8], beam: &mut Beam) {
     let mut features = Vec::with_capacity(64);
     let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
         features.clear();
         view.static_features(i, &mut features);
         weights.add_scores(&features, scores);
     };
-    decode_sentence(view, labels, buf, static_scores, weights);
+    decode_sentence(view, labels, beam, static_scores, weights);
 }
 
 /// The stage-2 scores of the token features of the tokens stage 1 scored, which stage 1
@@ -678,7 +806,7 @@ impl Model {
     /// Tags a prepared document with both stages; BILOU labels, flat.
     pub(crate) fn tag(&self, doc: &PreparedDoc<'_>) -> Vec<u8> {
         let mut labels = vec![0u8; doc.words.len()];
-        let mut buf = Vec::with_capacity(64);
+        let mut beam = Beam::default();
         let mut features = Vec::with_capacity(64);
         let mut stage2 = Stage2Scores { index: vec![0; doc.words.len()], scores: Vec::new() };
         for (k, r) in doc.sentences.iter().enumerate() {
@@ -691,7 +819,7 @@ impl Model {
                 stage2.scores.push(second);
                 stage2.index[r.start + i] = stage2.scores.len() as u32;
             };
-            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &self.weights.stage(0));
+            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &self.weights.stage(0));
         }
         if self.weights.len(1) == 0 {
             return labels;
@@ -709,7 +837,7 @@ impl Model {
                 view.doc_features(i, &mut features);
                 second.add_scores(&features, scores);
             };
-            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &second);
+            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &second);
         }
         labels
     }
@@ -731,18 +859,63 @@ mod tests {
         assert_eq!(split_label(0), None);
     }
 
+    /// A scorer that knows no features: the test's static scores decide alone.
+    struct NoWeights;
+
+    impl Scorer for NoWeights {
+        fn add_scores(&self, _: &[u64], _: &mut [i32; N_LABELS]) {}
+    }
+
+    /// Decodes `words` as one sentence with fixed per-token scores of some labels (the
+    /// others score 0) and a beam of `width`.
+    fn decode_fixed(words: &[&str], scores: &[&[(u8, i32)]], width: usize) -> Vec<u8> {
+        let doc = PreparedDoc::with(&[words], &Gazetteer::default(), &WordClasses::default());
+        let view = doc.view(0, None);
+        let mut static_scores = |i: usize, s: &mut [i32; N_LABELS]| {
+            for &(l, v) in scores[i] {
+                s[usize::from(l)] += v;
+            }
+        };
+        let mut beam = Beam::with_width(width);
+        beam.reset();
+        for i in 0..words.len() {
+            beam.advance(&view, i, None, &mut static_scores, &NoWeights);
+        }
+        let mut labels = vec![0; words.len()];
+        beam.best(&mut labels);
+        labels
+    }
+
+    #[test]
+    fn the_beam_recovers_from_a_begin_that_greedy_decoding_regrets() {
+        // "Bank Rome": B-ORG wins the first token by a little, but the entity must then
+        // close with L-ORG, which the second token strongly refuses; PER then LOC is better.
+        let (b_org, l_org, u_per, u_loc) = (label(1, B), label(1, L), label(0, U), label(2, U));
+        let scores: [&[(u8, i32)]; 2] = [&[(b_org, 10), (u_per, 9)], &[(l_org, -100), (u_loc, 5)]];
+        assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, 1), vec![b_org, l_org]);
+        assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, BEAM), vec![u_per, u_loc]);
+    }
+
+    #[test]
+    fn tokens_nobody_scores_are_outside_and_free() {
+        // Lowercase words outside an entity are O without being scored at all.
+        let u_per = label(0, U);
+        let scores: [&[(u8, i32)]; 3] = [&[(u_per, 7)], &[(u_per, 1000)], &[]];
+        assert_eq!(decode_fixed(&["Obama", "spoke", "today"], &scores, BEAM), vec![u_per, 0, 0]);
+    }
+
     /// The plain two-stage decoding the fast path must agree with: each stage with its
     /// own table and every feature looked up again.
     fn reference_tag(file: &ModelFile, doc: &PreparedDoc<'_>) -> Vec<u8> {
         let (first, second) = (Weights::from_rows(&file.stages[0]), Weights::from_rows(&file.stages[1]));
         let mut labels = vec![0u8; doc.words.len()];
-        let mut buf = Vec::new();
+        let mut beam = Beam::default();
         for (k, r) in doc.sentences.iter().enumerate() {
-            decode_with(&doc.view(k, None), &first, &mut labels[r.clone()], &mut buf);
+            decode_with(&doc.view(k, None), &first, &mut labels[r.clone()], &mut beam);
         }
         let facts = doc_facts(doc, &labels);
         for (k, r) in doc.sentences.iter().enumerate() {
-            decode_with(&doc.view(k, Some(&facts)), &second, &mut labels[r.clone()], &mut buf);
+            decode_with(&doc.view(k, Some(&facts)), &second, &mut labels[r.clone()], &mut beam);
         }
         labels
     }
