@@ -645,7 +645,7 @@ impl Beam {
                 on_gold: h.on_gold && gold == Some(l),
             };
             if !is_scored(info, h.prev) {
-                self.next.push(extend(0, h.score));
+                offer(&mut self.next, self.width, extend(0, h.score));
                 continue;
             }
             let mut scores = *token.get_or_insert_with(|| {
@@ -660,10 +660,9 @@ impl Beam {
             while allowed != 0 {
                 let l = allowed.trailing_zeros() as u8;
                 allowed &= allowed - 1;
-                self.next.push(extend(l, h.score + i64::from(scores[usize::from(l)])));
+                offer(&mut self.next, self.width, extend(l, h.score + i64::from(scores[usize::from(l)])));
             }
         }
-        prune(&mut self.next, self.width);
         self.starts.push(self.history.len());
         self.history.extend(self.next.iter().map(|h| (h.prev, h.parent)));
         std::mem::swap(&mut self.hyps, &mut self.next);
@@ -686,23 +685,35 @@ impl Beam {
     }
 }
 
-/// Keeps the best `width` hypotheses, best first, and of those with the same last two
-/// labels only the best. Ties go to the earlier parent, then the lower label, so
-/// decoding is deterministic.
-fn prune(hyps: &mut Vec<Hypothesis>, width: usize) {
-    hyps.sort_unstable_by_key(|h| (std::cmp::Reverse(h.score), h.parent, h.prev));
-    let mut kept = 0;
-    for k in 0..hyps.len() {
-        if kept == width {
-            break;
-        }
-        let h = hyps[k];
-        if !hyps[..kept].iter().any(|o| o.prev == h.prev && o.prev2 == h.prev2) {
-            hyps[kept] = h;
-            kept += 1;
-        }
+/// The order of hypotheses in a beam: best score first; ties go to the earlier parent,
+/// then the lower label, so decoding is deterministic.
+#[inline]
+fn rank(h: &Hypothesis) -> (std::cmp::Reverse<i64>, u8, u8) {
+    (std::cmp::Reverse(h.score), h.parent, h.prev)
+}
+
+/// Offers a hypothesis to a beam of at most `width`, kept in [`rank`] order: it enters
+/// unless a better one ends in the same two labels (the features cannot tell them apart
+/// later) or the beam is full of better ones. Offering candidates one by one keeps the
+/// best of each pair of last labels and of those the `width` best, without sorting them
+/// all.
+#[inline]
+fn offer(beam: &mut Vec<Hypothesis>, width: usize, h: Hypothesis) {
+    let key = rank(&h);
+    // Most candidates lose to a full beam's worst: settle them first.
+    if beam.len() >= width && beam.last().is_some_and(|worst| rank(worst) <= key) {
+        return;
     }
-    hyps.truncate(kept);
+    if let Some(k) = beam.iter().position(|o| o.prev == h.prev && o.prev2 == h.prev2) {
+        if rank(&beam[k]) <= key {
+            return;
+        }
+        beam.remove(k);
+    } else if beam.len() >= width {
+        beam.pop();
+    }
+    let at = beam.partition_point(|o| rank(o) < key);
+    beam.insert(at, h);
 }
 
 /// Decodes one sentence with [`Beam`] into `labels`.
@@ -894,6 +905,37 @@ mod tests {
         let scores: [&[(u8, i32)]; 2] = [&[(b_org, 10), (u_per, 9)], &[(l_org, -100), (u_loc, 5)]];
         assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, 1), vec![b_org, l_org]);
         assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, BEAM), vec![u_per, u_loc]);
+    }
+
+    #[test]
+    fn offering_one_by_one_keeps_the_best_of_each_state() {
+        // Against the plain way: sort all, keep the first of each state, truncate.
+        let mut x = 12345u64;
+        for round in 0..200 {
+            let mut all = Vec::new();
+            for parent in 0..4u8 {
+                for prev in 0..6u8 {
+                    x = crate::tagger::features::mix(x, round);
+                    let h = Hypothesis { score: (x % 7) as i64, prev, prev2: parent % 2, parent, on_gold: false };
+                    all.push(h);
+                }
+            }
+            let mut sorted = all.clone();
+            sorted.sort_by_key(rank);
+            let mut expected: Vec<Hypothesis> = Vec::new();
+            for h in sorted {
+                if !expected.iter().any(|o| (o.prev, o.prev2) == (h.prev, h.prev2)) {
+                    expected.push(h);
+                }
+            }
+            expected.truncate(BEAM);
+            let mut beam = Vec::new();
+            for h in all {
+                offer(&mut beam, BEAM, h);
+            }
+            let ids = |v: &[Hypothesis]| v.iter().map(|h| (h.score, h.parent, h.prev)).collect::<Vec<_>>();
+            assert_eq!(ids(&beam), ids(&expected), "round {round}");
+        }
     }
 
     #[test]
