@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::features::{
-    aggregate_contexts, AggregatedContexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER,
+    aggregate_contexts, history_features, AggregatedContexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER,
 };
 use super::gazetteer::Gazetteer;
 use super::wordclass::WordClasses;
@@ -75,6 +75,21 @@ pub(crate) fn closes_here(info: &[TokenInfo], i: usize) -> bool {
 pub(crate) trait Scorer {
     /// Adds the weights of `features` to `scores`.
     fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]);
+
+    /// Adds the weights of the label-history features of token `i` of `view` after the
+    /// labels `prev` and `prev2`; `buf` is scratch space.
+    fn add_history_scores(
+        &self,
+        view: &SentenceView<'_>,
+        i: usize,
+        (prev, prev2): (u8, u8),
+        buf: &mut Vec<u64>,
+        scores: &mut [i32; N_LABELS],
+    ) {
+        buf.clear();
+        view.dynamic_features(i, prev, prev2, buf);
+        self.add_scores(buf, scores);
+    }
 }
 
 /// The 32-bit key a feature is stored under.
@@ -307,19 +322,74 @@ pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<Sp
 }
 
 /// A loaded model: gazetteer, word classes and the two stages' weights.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Model {
     pub gazetteer: Gazetteer,
     pub classes: WordClasses,
     /// Both stages in one table: most features are shared by the stages, and stage 1
     /// scores them for stage 2 with the same lookup (see [`Model::tag`]).
     pub weights: Weights<BOTH_STAGES>,
+    /// Per stage, the weights of [`history_features`] for each pair of previous labels.
+    history: [Vec<[i32; N_LABELS]>; 2],
 }
 
 impl Model {
     /// A model from its parts; an empty `stage2` means a single-stage model.
     pub(crate) fn new(gazetteer: Gazetteer, classes: WordClasses, stage1: &[SparseRow], stage2: &[SparseRow]) -> Model {
-        Model { gazetteer, classes, weights: Weights::from_stages(&[stage1, stage2]) }
+        let weights = Weights::from_stages(&[stage1, stage2]);
+        let history = [0, 1].map(|k| history_table(&weights.stage(k)));
+        Model { gazetteer, classes, weights, history }
+    }
+
+    /// Stage `k` as decoding scores it.
+    fn scorer(&self, k: usize) -> ModelStage<'_> {
+        ModelStage { stage: self.weights.stage(k), history: &self.history[k] }
+    }
+}
+
+/// The weights of the token-independent label-history features of a stage, at
+/// `prev2 * N_LABELS + prev`: each hypothesis of the beam needs them, and a table saves
+/// two hash lookups per hypothesis and token.
+fn history_table(stage: &impl Scorer) -> Vec<[i32; N_LABELS]> {
+    let mut table = vec![[0; N_LABELS]; N_LABELS * N_LABELS];
+    let mut buf = Vec::new();
+    for prev2 in 0..N_LABELS {
+        for prev in 0..N_LABELS {
+            buf.clear();
+            history_features(prev as u8, prev2 as u8, &mut buf);
+            stage.add_scores(&buf, &mut table[prev2 * N_LABELS + prev]);
+        }
+    }
+    table
+}
+
+/// A stage of a loaded model, with its label-history table.
+#[derive(Clone, Copy)]
+struct ModelStage<'a> {
+    stage: Stage<'a>,
+    history: &'a [[i32; N_LABELS]],
+}
+
+impl Scorer for ModelStage<'_> {
+    #[inline]
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
+        self.stage.add_scores(features, scores);
+    }
+
+    #[inline]
+    fn add_history_scores(
+        &self,
+        view: &SentenceView<'_>,
+        i: usize,
+        (prev, prev2): (u8, u8),
+        buf: &mut Vec<u64>,
+        scores: &mut [i32; N_LABELS],
+    ) {
+        let row = &self.history[usize::from(prev2) * N_LABELS + usize::from(prev)];
+        scores.iter_mut().zip(row).for_each(|(s, w)| *s += w);
+        buf.clear();
+        view.token_history_features(i, prev, buf);
+        self.stage.add_scores(buf, scores);
     }
 }
 
@@ -653,9 +723,7 @@ impl Beam {
                 static_scores(i, &mut s);
                 s
             });
-            self.features.clear();
-            view.dynamic_features(i, h.prev, h.prev2, &mut self.features);
-            scorer.add_scores(&self.features, &mut scores);
+            scorer.add_history_scores(view, i, (h.prev, h.prev2), &mut self.features, &mut scores);
             let mut allowed = allowed_after(h.prev, closes);
             while allowed != 0 {
                 let l = allowed.trailing_zeros() as u8;
@@ -830,13 +898,13 @@ impl Model {
                 stage2.scores.push(second);
                 stage2.index[r.start + i] = stage2.scores.len() as u32;
             };
-            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &self.weights.stage(0));
+            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &self.scorer(0));
         }
         if self.weights.len(1) == 0 {
             return labels;
         }
         let facts = doc_facts(doc, &labels);
-        let second = self.weights.stage(1);
+        let second = self.scorer(1);
         for (k, r) in doc.sentences.iter().enumerate() {
             let view = doc.view(k, Some(&facts));
             let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
