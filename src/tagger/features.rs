@@ -437,16 +437,31 @@ impl SentenceView<'_> {
         }
     }
 
-    /// Appends the features that depend on the labels chosen for the previous two tokens.
+    /// Appends the features that depend on the labels chosen for the previous two tokens:
+    /// [`history_features`] and [`Self::token_history_features`].
     #[inline]
     pub(crate) fn dynamic_features(&self, i: usize, prev: u8, prev2: u8, out: &mut Vec<u64>) {
+        history_features(prev, prev2, out);
+        self.token_history_features(i, prev, out);
+    }
+
+    /// Appends the features of the previous label together with token `i`.
+    #[inline]
+    pub(crate) fn token_history_features(&self, i: usize, prev: u8, out: &mut Vec<u64>) {
         let info = &self.info[i];
         let p = u64::from(prev);
-        out.push(mix(tpl::PREV, p));
-        out.push(mix(tpl::PREV2_PREV, (u64::from(prev2) << 8) | p));
         out.push(mix(tpl::PREV_LOWER, mix(p, info.lower)));
         out.push(mix(tpl::PREV_SHAPE, mix(p, info.short_shape)));
     }
+}
+
+/// Appends the features of the previous two labels alone. They do not depend on the
+/// token, so decoding adds their weights from a table made when the model loads.
+#[inline]
+pub(crate) fn history_features(prev: u8, prev2: u8, out: &mut Vec<u64>) {
+    let p = u64::from(prev);
+    out.push(mix(tpl::PREV, p));
+    out.push(mix(tpl::PREV2_PREV, (u64::from(prev2) << 8) | p));
 }
 
 /// At most this many other occurrences of a word feed its aggregated context.

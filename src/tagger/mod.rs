@@ -2,10 +2,11 @@
 //! in news text.
 //!
 //! An averaged perceptron over hashed features (word, shape, affixes, neighbouring words,
-//! previous labels, gazetteer membership) labels tokens greedily with BILOU labels. It
-//! runs twice over a document: the second pass also sees which entity types the first
-//! pass gave to other occurrences of each word in the document, so a name tagged as a
-//! person once tends to be a person throughout (Ratinov & Roth 2009). Only tokens that
+//! previous labels, gazetteer membership) labels tokens with BILOU labels by beam search,
+//! trained as a structured perceptron with the same search. It runs twice over a
+//! document: the second pass also sees which entity types the first pass gave to other
+//! occurrences of each word in the document, so a name tagged as a person once tends to
+//! be a person throughout (Ratinov & Roth 2009). Only tokens that
 //! can start or continue an entity (a capital letter, or inside an open entity) are
 //! scored; the rest are labelled outside at the cost of one pass over their chars.
 //!

@@ -1,11 +1,11 @@
-//! The trained model: label set, quantised weight tables, the file format, and greedy
+//! The trained model: label set, quantised weight tables, the file format, and beam
 //! decoding of a document in two stages (the second sees document-level facts from the
 //! first, as in Ratinov & Roth 2009).
 
 use std::collections::HashMap;
 
 use super::features::{
-    aggregate_contexts, AggregatedContexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER,
+    aggregate_contexts, history_features, AggregatedContexts, DocFacts, SentenceView, TokenInfo, HAS_ALPHA, HAS_LOWER,
 };
 use super::gazetteer::Gazetteer;
 use super::wordclass::WordClasses;
@@ -71,27 +71,25 @@ pub(crate) fn closes_here(info: &[TokenInfo], i: usize) -> bool {
     info.get(i + 1).is_none_or(|next| !next.can_continue_entity())
 }
 
-/// The best allowed label (lowest index on ties, so decoding is deterministic).
-#[inline]
-pub(crate) fn best_label(scores: &[i32; N_LABELS], allowed: u32) -> u8 {
-    let mut best = 0u8;
-    let mut best_score = i32::MIN;
-    let mut m = allowed;
-    while m != 0 {
-        let l = m.trailing_zeros() as usize;
-        m &= m - 1;
-        if scores[l] > best_score {
-            best_score = scores[l];
-            best = l as u8;
-        }
-    }
-    best
-}
-
 /// Anything that turns a feature list into label scores.
 pub(crate) trait Scorer {
     /// Adds the weights of `features` to `scores`.
     fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]);
+
+    /// Adds the weights of the label-history features of token `i` of `view` after the
+    /// labels `prev` and `prev2`; `buf` is scratch space.
+    fn add_history_scores(
+        &self,
+        view: &SentenceView<'_>,
+        i: usize,
+        (prev, prev2): (u8, u8),
+        buf: &mut Vec<u64>,
+        scores: &mut [i32; N_LABELS],
+    ) {
+        buf.clear();
+        view.dynamic_features(i, prev, prev2, buf);
+        self.add_scores(buf, scores);
+    }
 }
 
 /// The 32-bit key a feature is stored under.
@@ -324,19 +322,74 @@ pub(crate) fn quantize(weights: &[(u64, [f32; N_LABELS])], prune: f32) -> Vec<Sp
 }
 
 /// A loaded model: gazetteer, word classes and the two stages' weights.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Model {
     pub gazetteer: Gazetteer,
     pub classes: WordClasses,
     /// Both stages in one table: most features are shared by the stages, and stage 1
     /// scores them for stage 2 with the same lookup (see [`Model::tag`]).
     pub weights: Weights<BOTH_STAGES>,
+    /// Per stage, the weights of [`history_features`] for each pair of previous labels.
+    history: [Vec<[i32; N_LABELS]>; 2],
 }
 
 impl Model {
     /// A model from its parts; an empty `stage2` means a single-stage model.
     pub(crate) fn new(gazetteer: Gazetteer, classes: WordClasses, stage1: &[SparseRow], stage2: &[SparseRow]) -> Model {
-        Model { gazetteer, classes, weights: Weights::from_stages(&[stage1, stage2]) }
+        let weights = Weights::from_stages(&[stage1, stage2]);
+        let history = [0, 1].map(|k| history_table(&weights.stage(k)));
+        Model { gazetteer, classes, weights, history }
+    }
+
+    /// Stage `k` as decoding scores it.
+    fn scorer(&self, k: usize) -> ModelStage<'_> {
+        ModelStage { stage: self.weights.stage(k), history: &self.history[k] }
+    }
+}
+
+/// The weights of the token-independent label-history features of a stage, at
+/// `prev2 * N_LABELS + prev`: each hypothesis of the beam needs them, and a table saves
+/// two hash lookups per hypothesis and token.
+fn history_table(stage: &impl Scorer) -> Vec<[i32; N_LABELS]> {
+    let mut table = vec![[0; N_LABELS]; N_LABELS * N_LABELS];
+    let mut buf = Vec::new();
+    for prev2 in 0..N_LABELS {
+        for prev in 0..N_LABELS {
+            buf.clear();
+            history_features(prev as u8, prev2 as u8, &mut buf);
+            stage.add_scores(&buf, &mut table[prev2 * N_LABELS + prev]);
+        }
+    }
+    table
+}
+
+/// A stage of a loaded model, with its label-history table.
+#[derive(Clone, Copy)]
+struct ModelStage<'a> {
+    stage: Stage<'a>,
+    history: &'a [[i32; N_LABELS]],
+}
+
+impl Scorer for ModelStage<'_> {
+    #[inline]
+    fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
+        self.stage.add_scores(features, scores);
+    }
+
+    #[inline]
+    fn add_history_scores(
+        &self,
+        view: &SentenceView<'_>,
+        i: usize,
+        (prev, prev2): (u8, u8),
+        buf: &mut Vec<u64>,
+        scores: &mut [i32; N_LABELS],
+    ) {
+        let row = &self.history[usize::from(prev2) * N_LABELS + usize::from(prev)];
+        scores.iter_mut().zip(row).for_each(|(s, w)| *s += w);
+        buf.clear();
+        view.token_history_features(i, prev, buf);
+        self.stage.add_scores(buf, scores);
     }
 }
 
@@ -556,51 +609,205 @@ fn assign_classes(info: &mut [TokenInfo], classes: &WordClasses) {
     }
 }
 
-/// Greedy left-to-right decoding of one sentence. Tokens that cannot start an entity
-/// (no capital letter) are labelled O without scoring unless an entity is open. A scored
-/// token's score is `static_scores(i, ..)` (the features that do not depend on earlier
-/// labels) plus the weights in `scorer` of its label-history features.
-pub(crate) fn decode_sentence(
-    view: &SentenceView<'_>,
-    labels: &mut [u8],
-    buf: &mut Vec<u64>,
-    mut static_scores: impl FnMut(usize, &mut [i32; N_LABELS]),
-    scorer: &impl Scorer,
-) {
-    let n = view.words.len();
-    let (mut prev, mut prev2) = (0u8, 0u8);
-    for (i, slot) in labels.iter_mut().enumerate().take(n) {
-        let open = matches!(split_label(prev), Some((_, B | I)));
-        let l = if !open && !view.info[i].is_candidate() {
-            0
-        } else {
-            let allowed = allowed_after(prev, closes_here(view.info, i));
-            if allowed.count_ones() == 1 {
-                allowed.trailing_zeros() as u8
-            } else {
-                let mut scores = [0i32; N_LABELS];
-                static_scores(i, &mut scores);
-                buf.clear();
-                view.dynamic_features(i, prev, prev2, buf);
-                scorer.add_scores(buf, &mut scores);
-                best_label(&scores, allowed)
-            }
-        };
-        *slot = l;
-        prev2 = prev;
-        prev = l;
+/// Hypotheses kept per token by beam decoding.
+pub(crate) const BEAM: usize = 4;
+
+/// A partial labelling of a sentence in the beam: its score so far, the last two labels
+/// (all that later features look at) and where it came from.
+#[derive(Debug, Clone, Copy)]
+struct Hypothesis {
+    score: i64,
+    prev: u8,
+    prev2: u8,
+    /// Index of the hypothesis it extends in the previous token's beam.
+    parent: u8,
+    /// The labelling so far is the gold one (training only).
+    on_gold: bool,
+}
+
+/// True when `l` leaves an entity open (B or I).
+#[inline]
+pub(crate) fn is_open(l: u8) -> bool {
+    matches!(split_label(l), Some((_, B | I)))
+}
+
+/// True when a labelling whose previous label is `prev` scores token `info`: tokens that
+/// can start a name (a capital letter), and any token while an entity is open. The
+/// others are O and add nothing to the score, which is how most tokens cost only the
+/// pass over their chars.
+#[inline]
+pub(crate) fn is_scored(info: &TokenInfo, prev: u8) -> bool {
+    info.is_candidate() || is_open(prev)
+}
+
+/// Beam search over the BILOU labels of one sentence, one token at a time, keeping the
+/// [`BEAM`] best labellings and, of those ending in the same two labels, only the best
+/// (the features cannot tell them apart later). The score of a labelling is the sum over
+/// its scored tokens (see [`is_scored`]) of the weights of the token's features for its
+/// label; training (a structured perceptron) and decoding use the same search.
+///
+/// Greedy decoding commits to a label per token and then has to live with it: a wrong
+/// begin drags an entity on (`Board of Trade was`), a wrong type splits a name (`Edward`
+/// MISC, `D. Jones` PER).
+#[derive(Debug)]
+pub(crate) struct Beam {
+    /// Hypotheses kept per token.
+    width: usize,
+    hyps: Vec<Hypothesis>,
+    next: Vec<Hypothesis>,
+    /// Per token, the label and parent of each hypothesis of its beam, flat.
+    history: Vec<(u8, u8)>,
+    /// Where each token's beam starts in `history`.
+    starts: Vec<usize>,
+    /// Scratch space for label-history features.
+    features: Vec<u64>,
+}
+
+impl Default for Beam {
+    fn default() -> Self {
+        Beam::with_width(BEAM)
     }
 }
 
+impl Beam {
+    /// A beam keeping `width` hypotheses (1 is greedy decoding).
+    pub(crate) fn with_width(width: usize) -> Beam {
+        Beam {
+            width: width.max(1),
+            hyps: Vec::new(),
+            next: Vec::new(),
+            history: Vec::new(),
+            starts: Vec::new(),
+            features: Vec::new(),
+        }
+    }
+
+    /// Starts a new sentence.
+    pub(crate) fn reset(&mut self) {
+        self.hyps.clear();
+        self.hyps.push(Hypothesis { score: 0, prev: 0, prev2: 0, parent: 0, on_gold: true });
+        self.history.clear();
+        self.starts.clear();
+    }
+
+    /// Extends the hypotheses by token `i` of `view`. `static_scores(i, ..)` adds the
+    /// weights of the features that do not depend on earlier labels; it is called at most
+    /// once per token. `scorer` holds the weights of the label-history features. With
+    /// `gold`, hypotheses remember whether they are still the gold labelling.
+    pub(crate) fn advance(
+        &mut self,
+        view: &SentenceView<'_>,
+        i: usize,
+        gold: Option<u8>,
+        static_scores: &mut impl FnMut(usize, &mut [i32; N_LABELS]),
+        scorer: &impl Scorer,
+    ) {
+        let info = &view.info[i];
+        let mut token: Option<[i32; N_LABELS]> = None;
+        let closes = closes_here(view.info, i);
+        self.next.clear();
+        for (j, h) in self.hyps.iter().enumerate() {
+            let extend = |l: u8, score: i64| Hypothesis {
+                score,
+                prev: l,
+                prev2: h.prev,
+                parent: j as u8,
+                on_gold: h.on_gold && gold == Some(l),
+            };
+            if !is_scored(info, h.prev) {
+                offer(&mut self.next, self.width, extend(0, h.score));
+                continue;
+            }
+            let mut scores = *token.get_or_insert_with(|| {
+                let mut s = [0; N_LABELS];
+                static_scores(i, &mut s);
+                s
+            });
+            scorer.add_history_scores(view, i, (h.prev, h.prev2), &mut self.features, &mut scores);
+            let mut allowed = allowed_after(h.prev, closes);
+            while allowed != 0 {
+                let l = allowed.trailing_zeros() as u8;
+                allowed &= allowed - 1;
+                offer(&mut self.next, self.width, extend(l, h.score + i64::from(scores[usize::from(l)])));
+            }
+        }
+        self.starts.push(self.history.len());
+        self.history.extend(self.next.iter().map(|h| (h.prev, h.parent)));
+        std::mem::swap(&mut self.hyps, &mut self.next);
+    }
+
+    /// True while the gold labelling is among the hypotheses (training only).
+    pub(crate) fn holds_gold(&self) -> bool {
+        self.hyps.iter().any(|h| h.on_gold)
+    }
+
+    /// Writes the labels of the best hypothesis, one per token advanced so far.
+    pub(crate) fn best(&self, labels: &mut [u8]) {
+        // The best hypothesis is first in every beam; follow its parents back.
+        let mut j = 0usize;
+        for (i, &start) in self.starts.iter().enumerate().rev() {
+            let (l, parent) = self.history[start + j];
+            labels[i] = l;
+            j = usize::from(parent);
+        }
+    }
+}
+
+/// The order of hypotheses in a beam: best score first; ties go to the earlier parent,
+/// then the lower label, so decoding is deterministic.
+#[inline]
+fn rank(h: &Hypothesis) -> (std::cmp::Reverse<i64>, u8, u8) {
+    (std::cmp::Reverse(h.score), h.parent, h.prev)
+}
+
+/// Offers a hypothesis to a beam of at most `width`, kept in [`rank`] order: it enters
+/// unless a better one ends in the same two labels (the features cannot tell them apart
+/// later) or the beam is full of better ones. Offering candidates one by one keeps the
+/// best of each pair of last labels and of those the `width` best, without sorting them
+/// all.
+#[inline]
+fn offer(beam: &mut Vec<Hypothesis>, width: usize, h: Hypothesis) {
+    let key = rank(&h);
+    // Most candidates lose to a full beam's worst: settle them first.
+    if beam.len() >= width && beam.last().is_some_and(|worst| rank(worst) <= key) {
+        return;
+    }
+    if let Some(k) = beam.iter().position(|o| o.prev == h.prev && o.prev2 == h.prev2) {
+        if rank(&beam[k]) <= key {
+            return;
+        }
+        beam.remove(k);
+    } else if beam.len() >= width {
+        beam.pop();
+    }
+    let at = beam.partition_point(|o| rank(o) < key);
+    beam.insert(at, h);
+}
+
+/// Decodes one sentence with [`Beam`] into `labels`.
+pub(crate) fn decode_sentence(
+    view: &SentenceView<'_>,
+    labels: &mut [u8],
+    beam: &mut Beam,
+    mut static_scores: impl FnMut(usize, &mut [i32; N_LABELS]),
+    scorer: &impl Scorer,
+) {
+    beam.reset();
+    for i in 0..view.words.len() {
+        beam.advance(view, i, None, &mut static_scores, scorer);
+    }
+    beam.best(labels);
+}
+
 /// Decodes a sentence with a single-stage model (training's jackknife).
-pub(crate) fn decode_with(view: &SentenceView<'_>, weights: &Weights, labels: &mut [u8], buf: &mut Vec<u64>) {
+pub(crate) fn decode_with(view: &SentenceView<'_>, weights: &Weights, labels: &mut [u8], beam: &mut Beam) {
     let mut features = Vec::with_capacity(64);
     let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
         features.clear();
         view.static_features(i, &mut features);
         weights.add_scores(&features, scores);
     };
-    decode_sentence(view, labels, buf, static_scores, weights);
+    decode_sentence(view, labels, beam, static_scores, weights);
 }
 
 /// The stage-2 scores of the token features of the tokens stage 1 scored, which stage 1
@@ -678,7 +885,7 @@ impl Model {
     /// Tags a prepared document with both stages; BILOU labels, flat.
     pub(crate) fn tag(&self, doc: &PreparedDoc<'_>) -> Vec<u8> {
         let mut labels = vec![0u8; doc.words.len()];
-        let mut buf = Vec::with_capacity(64);
+        let mut beam = Beam::default();
         let mut features = Vec::with_capacity(64);
         let mut stage2 = Stage2Scores { index: vec![0; doc.words.len()], scores: Vec::new() };
         for (k, r) in doc.sentences.iter().enumerate() {
@@ -691,13 +898,13 @@ impl Model {
                 stage2.scores.push(second);
                 stage2.index[r.start + i] = stage2.scores.len() as u32;
             };
-            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &self.weights.stage(0));
+            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &self.scorer(0));
         }
         if self.weights.len(1) == 0 {
             return labels;
         }
         let facts = doc_facts(doc, &labels);
-        let second = self.weights.stage(1);
+        let second = self.scorer(1);
         for (k, r) in doc.sentences.iter().enumerate() {
             let view = doc.view(k, Some(&facts));
             let static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
@@ -709,7 +916,7 @@ impl Model {
                 view.doc_features(i, &mut features);
                 second.add_scores(&features, scores);
             };
-            decode_sentence(&view, &mut labels[r.clone()], &mut buf, static_scores, &second);
+            decode_sentence(&view, &mut labels[r.clone()], &mut beam, static_scores, &second);
         }
         labels
     }
@@ -731,18 +938,94 @@ mod tests {
         assert_eq!(split_label(0), None);
     }
 
+    /// A scorer that knows no features: the test's static scores decide alone.
+    struct NoWeights;
+
+    impl Scorer for NoWeights {
+        fn add_scores(&self, _: &[u64], _: &mut [i32; N_LABELS]) {}
+    }
+
+    /// Decodes `words` as one sentence with fixed per-token scores of some labels (the
+    /// others score 0) and a beam of `width`.
+    fn decode_fixed(words: &[&str], scores: &[&[(u8, i32)]], width: usize) -> Vec<u8> {
+        let doc = PreparedDoc::with(&[words], &Gazetteer::default(), &WordClasses::default());
+        let view = doc.view(0, None);
+        let mut static_scores = |i: usize, s: &mut [i32; N_LABELS]| {
+            for &(l, v) in scores[i] {
+                s[usize::from(l)] += v;
+            }
+        };
+        let mut beam = Beam::with_width(width);
+        beam.reset();
+        for i in 0..words.len() {
+            beam.advance(&view, i, None, &mut static_scores, &NoWeights);
+        }
+        let mut labels = vec![0; words.len()];
+        beam.best(&mut labels);
+        labels
+    }
+
+    #[test]
+    fn the_beam_recovers_from_a_begin_that_greedy_decoding_regrets() {
+        // "Bank Rome": B-ORG wins the first token by a little, but the entity must then
+        // close with L-ORG, which the second token strongly refuses; PER then LOC is better.
+        let (b_org, l_org, u_per, u_loc) = (label(1, B), label(1, L), label(0, U), label(2, U));
+        let scores: [&[(u8, i32)]; 2] = [&[(b_org, 10), (u_per, 9)], &[(l_org, -100), (u_loc, 5)]];
+        assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, 1), vec![b_org, l_org]);
+        assert_eq!(decode_fixed(&["Bank", "Rome"], &scores, BEAM), vec![u_per, u_loc]);
+    }
+
+    #[test]
+    fn offering_one_by_one_keeps_the_best_of_each_state() {
+        // Against the plain way: sort all, keep the first of each state, truncate.
+        let mut x = 12345u64;
+        for round in 0..200 {
+            let mut all = Vec::new();
+            for parent in 0..4u8 {
+                for prev in 0..6u8 {
+                    x = crate::tagger::features::mix(x, round);
+                    let h = Hypothesis { score: (x % 7) as i64, prev, prev2: parent % 2, parent, on_gold: false };
+                    all.push(h);
+                }
+            }
+            let mut sorted = all.clone();
+            sorted.sort_by_key(rank);
+            let mut expected: Vec<Hypothesis> = Vec::new();
+            for h in sorted {
+                if !expected.iter().any(|o| (o.prev, o.prev2) == (h.prev, h.prev2)) {
+                    expected.push(h);
+                }
+            }
+            expected.truncate(BEAM);
+            let mut beam = Vec::new();
+            for h in all {
+                offer(&mut beam, BEAM, h);
+            }
+            let ids = |v: &[Hypothesis]| v.iter().map(|h| (h.score, h.parent, h.prev)).collect::<Vec<_>>();
+            assert_eq!(ids(&beam), ids(&expected), "round {round}");
+        }
+    }
+
+    #[test]
+    fn tokens_nobody_scores_are_outside_and_free() {
+        // Lowercase words outside an entity are O without being scored at all.
+        let u_per = label(0, U);
+        let scores: [&[(u8, i32)]; 3] = [&[(u_per, 7)], &[(u_per, 1000)], &[]];
+        assert_eq!(decode_fixed(&["Obama", "spoke", "today"], &scores, BEAM), vec![u_per, 0, 0]);
+    }
+
     /// The plain two-stage decoding the fast path must agree with: each stage with its
     /// own table and every feature looked up again.
     fn reference_tag(file: &ModelFile, doc: &PreparedDoc<'_>) -> Vec<u8> {
         let (first, second) = (Weights::from_rows(&file.stages[0]), Weights::from_rows(&file.stages[1]));
         let mut labels = vec![0u8; doc.words.len()];
-        let mut buf = Vec::new();
+        let mut beam = Beam::default();
         for (k, r) in doc.sentences.iter().enumerate() {
-            decode_with(&doc.view(k, None), &first, &mut labels[r.clone()], &mut buf);
+            decode_with(&doc.view(k, None), &first, &mut labels[r.clone()], &mut beam);
         }
         let facts = doc_facts(doc, &labels);
         for (k, r) in doc.sentences.iter().enumerate() {
-            decode_with(&doc.view(k, Some(&facts)), &second, &mut labels[r.clone()], &mut buf);
+            decode_with(&doc.view(k, Some(&facts)), &second, &mut labels[r.clone()], &mut beam);
         }
         labels
     }

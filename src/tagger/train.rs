@@ -1,5 +1,6 @@
-//! Training: an averaged perceptron over the hashed features, trained greedily on its own
-//! predicted history, in two stages.
+//! Training: an averaged structured perceptron over the hashed features, decoding with
+//! the beam search of inference and updating early (when the gold labelling leaves the
+//! beam), in two stages.
 //!
 //! Stage 1 sees token, context and gazetteer features. Stage 2 also sees document-level
 //! facts computed from stage-1 labels; on the training data those labels come from
@@ -15,11 +16,11 @@
 use std::path::PathBuf;
 
 use super::conll::{chunks, Document};
-use super::features::DocFacts;
+use super::features::{DocFacts, SentenceView};
 use super::gazetteer::{legislator_names, lexicon_entries, Gazetteer};
 use super::model::{
-    self, allowed_after, best_label, closes_here, decode_with, doc_facts, label, quantize, split_label, Model,
-    PreparedDoc, Scorer, SparseRow, Weights, B, I, L, N_LABELS, U,
+    self, decode_with, doc_facts, is_scored, label, quantize, Beam, Model, PreparedDoc, Scorer, SparseRow, Weights, B,
+    I, L, N_LABELS, U,
 };
 use super::wordclass::{read_article_bodies, WordClasses};
 use super::IdMap;
@@ -138,7 +139,8 @@ impl Scorer for Perceptron {
 }
 
 impl Perceptron {
-    fn update(&mut self, features: &[u64], gold: u8, pred: u8) {
+    /// Adds `delta` to the weights of `features` for `label`.
+    fn add(&mut self, features: &[u64], label: u8, delta: i32) {
         for &f in features {
             let r = *self.index.entry(f).or_insert_with(|| {
                 self.keys.push(f);
@@ -146,10 +148,8 @@ impl Perceptron {
                 self.totals.extend_from_slice(&[0; N_LABELS]);
                 (self.keys.len() - 1) as u32
             }) as usize;
-            self.weights[r * N_LABELS + gold as usize] += 1;
-            self.totals[r * N_LABELS + gold as usize] += self.steps;
-            self.weights[r * N_LABELS + pred as usize] -= 1;
-            self.totals[r * N_LABELS + pred as usize] -= self.steps;
+            self.weights[r * N_LABELS + label as usize] += delta;
+            self.totals[r * N_LABELS + label as usize] += self.steps * i64::from(delta);
         }
     }
 
@@ -225,41 +225,80 @@ impl Rng {
     }
 }
 
-/// One pass of greedy training over the documents in `order`.
+/// The labels before token `i` of a labelling (O before the sentence start).
+fn history(labels: &[u8], i: usize) -> (u8, u8) {
+    let at = |k: Option<usize>| k.map_or(0, |k| labels[k]);
+    (at(i.checked_sub(1)), at(i.checked_sub(2)))
+}
+
+/// The structured perceptron update on the first `pred.len()` tokens of a sentence:
+/// the features of the gold labelling gain a point for its labels and those of the
+/// prediction lose one for its labels. Tokens where both agree on the label and on the
+/// two before it have the same features and would cancel, so they are skipped.
+fn update_sequence(
+    p: &mut Perceptron,
+    view: &SentenceView<'_>,
+    static_features: impl Fn(usize) -> std::ops::Range<usize>,
+    store: &[u64],
+    gold: &[u8],
+    pred: &[u8],
+    buf: &mut Vec<u64>,
+) {
+    for i in 0..pred.len() {
+        let (gp, pp) = (history(gold, i), history(pred, i));
+        if gold[i] == pred[i] && gp == pp {
+            continue;
+        }
+        for (labels, (prev, prev2), delta) in [(gold, gp, 1), (pred, pp, -1)] {
+            if !is_scored(&view.info[i], prev) {
+                continue;
+            }
+            buf.clear();
+            buf.extend_from_slice(&store[static_features(i)]);
+            view.dynamic_features(i, prev, prev2, buf);
+            p.add(buf, labels[i], delta);
+        }
+    }
+}
+
+/// One pass of structured perceptron training with beam search and early update
+/// (Collins & Roark 2004) over the documents in `order`: each sentence is decoded with
+/// the current weights; as soon as the gold labelling falls out of the beam, or at the
+/// end if the best labelling is not the gold one, the weights move towards the gold
+/// prefix and away from the best one.
 fn train_epoch(p: &mut Perceptron, docs: &[TrainDoc<'_>], store: &FeatureStore, order: &[usize]) {
+    let mut beam = Beam::default();
+    let mut pred = Vec::new();
     let mut buf = Vec::with_capacity(64);
     for &d in order {
         let doc = &docs[d];
         let off = &store.offsets[d];
         for (k, r) in doc.prep.sentences.iter().enumerate() {
             let view = doc.prep.view(k, None);
-            let (mut prev, mut prev2) = (0u8, 0u8);
-            for i in r.clone() {
-                let open = matches!(split_label(prev), Some((_, B | I)));
-                let pred = if !open && !doc.prep.info[i].is_candidate() {
-                    0
-                } else {
-                    let allowed = allowed_after(prev, closes_here(&doc.prep.info[r.clone()], i - r.start));
-                    if allowed.count_ones() == 1 {
-                        allowed.trailing_zeros() as u8
-                    } else {
-                        buf.clear();
-                        buf.extend_from_slice(&store.features[off[i]..off[i + 1]]);
-                        view.dynamic_features(i - r.start, prev, prev2, &mut buf);
-                        let mut scores = [0i32; N_LABELS];
-                        p.add_scores(&buf, &mut scores);
-                        let pred = best_label(&scores, allowed);
-                        let gold = doc.gold[i];
-                        if pred != gold {
-                            p.update(&buf, gold, pred);
-                        }
-                        p.steps += 1;
-                        pred
-                    }
+            let gold = &doc.gold[r.clone()];
+            let static_features = |i: usize| off[r.start + i]..off[r.start + i + 1];
+            let mut seen = 0;
+            {
+                let scorer = &*p;
+                let mut static_scores = |i: usize, scores: &mut [i32; N_LABELS]| {
+                    scorer.add_scores(&store.features[static_features(i)], scores)
                 };
-                prev2 = prev;
-                prev = pred;
+                beam.reset();
+                while seen < gold.len() {
+                    beam.advance(&view, seen, Some(gold[seen]), &mut static_scores, scorer);
+                    seen += 1;
+                    if !beam.holds_gold() {
+                        break;
+                    }
+                }
             }
+            pred.clear();
+            pred.resize(seen, 0);
+            beam.best(&mut pred);
+            if pred[..] != gold[..seen] {
+                update_sequence(p, &view, static_features, &store.features, gold, &pred, &mut buf);
+            }
+            p.steps += 1;
         }
     }
 }
@@ -404,11 +443,11 @@ pub fn train(
                         let subset: Vec<usize> = all.iter().copied().filter(|&d| docs[d].fold != k).collect();
                         let rows = train_stage(docs, store1, &subset, config, k as u64 + 1, None);
                         let weights = Weights::from_rows(&rows);
-                        let mut buf = Vec::new();
+                        let mut beam = Beam::default();
                         for (d, doc) in docs.iter().enumerate().filter(|(_, doc)| doc.fold == k) {
                             let mut labels = vec![0u8; doc.prep.words.len()];
                             for (s, r) in doc.prep.sentences.iter().enumerate() {
-                                decode_with(&doc.prep.view(s, None), &weights, &mut labels[r.clone()], &mut buf);
+                                decode_with(&doc.prep.view(s, None), &weights, &mut labels[r.clone()], &mut beam);
                             }
                             out.push((d, labels));
                         }
@@ -486,6 +525,33 @@ mod tests {
         assert_eq!(a, b, "the model must not depend on thread timing or count");
         let c = train(&docs, None, &TrainConfig { seed: 2, ..config }, &mut |_| {}).unwrap();
         assert!(crate::tagger::Tagger::from_bytes(&c).is_ok());
+    }
+
+    #[test]
+    fn the_update_moves_weights_only_where_gold_and_prediction_differ() {
+        let words = ["Peter", "Blackburn", "said"];
+        let prep = PreparedDoc::with(&[&words[..]], &Gazetteer::default(), &WordClasses::default());
+        let docs = [TrainDoc { prep, gold: Vec::new(), fold: 0 }];
+        let store = FeatureStore::new(&docs, None);
+        let view = docs[0].prep.view(0, None);
+        let ranges = |i: usize| store.offsets[0][i]..store.offsets[0][i + 1];
+        let (b_per, l_per, u_per, u_org) = (label(0, B), label(0, L), label(0, U), label(1, U));
+        let gold = [b_per, l_per, 0];
+        let mut p = Perceptron::default();
+        let mut buf = Vec::new();
+        update_sequence(&mut p, &view, ranges, &store.features, &gold, &gold, &mut buf);
+        assert!(p.keys.is_empty(), "a correct prediction changes nothing");
+        update_sequence(&mut p, &view, ranges, &store.features, &gold, &[u_per, u_org, 0], &mut buf);
+        let mut scores = [0; N_LABELS];
+        p.add_scores(&store.features[ranges(0)], &mut scores);
+        // The first token's own features moved from U-PER to B-PER.
+        assert!(scores[usize::from(b_per)] > 0 && scores[usize::from(u_per)] < 0, "{scores:?}");
+        // The lowercase third token is scored by neither labelling, so it taught nothing.
+        let mut third = [0; N_LABELS];
+        let earlier = &store.features[ranges(0).start..ranges(1).end];
+        let only_third: Vec<u64> = store.features[ranges(2)].iter().filter(|f| !earlier.contains(f)).copied().collect();
+        p.add_scores(&only_third, &mut third);
+        assert_eq!(third, [0; N_LABELS]);
     }
 
     #[test]
