@@ -837,7 +837,7 @@ mod tests {
         // Fields not asked for are not listed, and the count arrays come back zeroed.
         let counter = FacetCounter::new(Arc::clone(&space), &[(Counted::Party, 5)]);
         let mut tops = searcher.search(&AllQuery, &counter).unwrap();
-        assert_eq!(tops.take(Counted::Party), [("D".to_owned(), 400), ("R".to_owned(), 400)]);
+        assert_eq!(tops.take(Counted::Party), [("D".to_owned(), 399), ("R".to_owned(), 399)]);
         assert!(tops.take(Counted::Speaker).is_empty());
         let spare = space.spare_counts.lock().unwrap();
         assert!(!spare.is_empty() && spare.iter().all(|counts| counts.iter().all(|&n| n == 0)));
