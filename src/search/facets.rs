@@ -319,17 +319,6 @@ impl FacetSpace {
                 SpaceSegment { id, slab, ords }
             })
             .collect();
-        if std::env::var_os("NEWSDEX_DEBUG_SPACE").is_some() {
-            let ords: usize = segments.iter().map(|s: &SpaceSegment| s.ords.len()).sum();
-            let docs: usize = segments.iter().map(|s: &SpaceSegment| s.slab.offsets.len() - 1).sum();
-            eprintln!(
-                "space: {} values, field starts {:?}, {} ords over {} docs",
-                global.len(),
-                field_starts,
-                ords,
-                docs
-            );
-        }
         FacetSpace { segments, global, field_starts, spare_counts: Mutex::new(Vec::new()) }
     }
 
