@@ -4,7 +4,7 @@
 #   scripts/serve-load.sh INDEX_DIR [DURATION=20s] [CONNECTIONS=64]
 #
 # Starts target/release/newsdex serve on a free loopback port (request log to a file,
-# as in production; QUIET=1 passes --quiet), warms it up, then runs wrk (Debian's
+# as in production; QUIET=1 passes --quiet, NO_CACHE=1 --no-response-cache), warms it up, then runs wrk (Debian's
 # package) with scripts/serve-load.lua's fixed query mix, and prints requests/s,
 # latency percentiles, errors and the server's resident memory over the run.
 set -euo pipefail
@@ -19,6 +19,7 @@ command -v wrk >/dev/null || { echo "serve-load: needs wrk (apt-get install -y w
 work=$(mktemp -d)
 quiet=()
 [[ ${QUIET:-0} == 1 ]] && quiet=(--quiet)
+[[ ${NO_CACHE:-0} == 1 ]] && quiet+=(--no-response-cache)
 "$bin" serve --index "$index" --addr 127.0.0.1:0 "${quiet[@]}" 2>"$work/server.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT

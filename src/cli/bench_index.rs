@@ -145,7 +145,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         100.0 * changed.seconds / full.seconds
     )?;
 
-    let latencies = print_latencies(&mut out, &work.join("newsdex"), args.runs)?;
+    let latencies = print_latencies(&mut out, &work.join("newsdex"), args.runs, &[])?;
     compare_fts5(&mut out, &corpus, work, &latencies)?;
     compare_ripgrep(&mut out, &corpus, &latencies)?;
     Ok(ExitCode::SUCCESS)
@@ -159,19 +159,25 @@ pub struct QueryArgs {
     /// Runs per query.
     #[arg(long, default_value_t = 51)]
     runs: usize,
+    /// Run only the query with this label (as printed, e.g. `trump --party D`);
+    /// repeatable. For profiling one query.
+    #[arg(long)]
+    only: Vec<String>,
 }
 
 /// `newsdex bench query`: the latency table alone, on an existing index.
 pub fn run_queries(args: QueryArgs) -> anyhow::Result<ExitCode> {
-    print_latencies(&mut std::io::stdout().lock(), &args.index, args.runs)?;
+    print_latencies(&mut std::io::stdout().lock(), &args.index, args.runs, &args.only)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the query set on the index at `dir` and prints p50/p95 per query.
-fn print_latencies(out: &mut impl Write, dir: &Path, runs: usize) -> anyhow::Result<Vec<Latency>> {
+/// Runs the query set (the queries labelled `only`, if any) on the index at `dir` and
+/// prints p50/p95 per query.
+fn print_latencies(out: &mut impl Write, dir: &Path, runs: usize, only: &[String]) -> anyhow::Result<Vec<Latency>> {
     let index = Searchable::open(dir)?;
     let latencies: Vec<Latency> = bench::query_set()
         .iter()
+        .filter(|(label, _)| only.is_empty() || only.contains(label))
         .map(|(label, request)| bench::latency(&index, label, request, runs))
         .collect::<newsdex::Result<_>>()?;
     writeln!(out, "\nquery latency, top 10 + count + facet counts, {runs} runs each (in process)")?;

@@ -18,10 +18,14 @@ pub struct Args {
     /// Do not log one line per request to stderr.
     #[arg(long)]
     quiet: bool,
+    /// Do not keep whole `/api/search` answers between commits (every request searches).
+    #[arg(long)]
+    no_response_cache: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = ServeConfig { index: args.index, addr: args.addr, quiet: args.quiet };
+    let config =
+        ServeConfig { index: args.index, addr: args.addr, quiet: args.quiet, response_cache: !args.no_response_cache };
     serve::run(&config, |bound| {
         eprintln!("newsdex: serving {} on http://{bound}/ (Ctrl-C stops)", config.index.display());
     })?;

@@ -4,12 +4,14 @@
 //! for `/entity` (hundreds of thousands of values) on a common term.
 //!
 //! Here each segment's listed values (the children a facet lists, without ancestors such
-//! as `/entity/person`) are read once per segment into a per-document array
-//! ([`SegmentValues`]), and numbered across the searcher's segments once per set of
-//! segments ([`FieldOrdinals`]). A query then counts by array index in each segment
-//! (sparsely for few matches, in a flat array for many) and adds the segments up by
-//! global ordinal: counts are exact, and no name is compared until the top few are
-//! picked. Decoding the column per hit and merging by name cost more than the search.
+//! as `/entity/person`) of every counted field are read once per segment into one slab
+//! ([`SegmentSlab`]: per document, one run of ordinals for all fields), and numbered in
+//! one sequence across the searcher's segments and fields once per set of segments
+//! ([`FacetSpace`]), which rewrites each slab's ordinals as global ones. A query then
+//! counts a hit with one walk over its run into one array (a list of ordinals while few
+//! documents match), shared by all segments; names are compared only for the top few.
+//! Counts are exact. Decoding the columns per hit, a pass per field, and an array per
+//! segment each cost more than the search itself.
 //!
 //! All of it lives in [`FacetNames`], shared by all queries; segments are immutable, so
 //! nothing goes stale, and entries of merged-away segments are dropped by `retain`.
@@ -24,6 +26,9 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::schema::{entity_kind_path, names};
+use crate::tagger::EntityKind;
+
 /// A name filter: the facet field and the normalised names asked for.
 type MatchKey = (String, Vec<String>);
 
@@ -37,10 +42,10 @@ type Names = Arc<Vec<Box<[u8]>>>;
 #[derive(Default)]
 pub struct FacetNames {
     names: Mutex<HashMap<(SegmentId, String), Names>>,
-    /// Each segment's listed values per field.
-    values: Mutex<HashMap<(SegmentId, String), Arc<SegmentValues>>>,
-    /// Global ordinals per field, for the latest set of segments.
-    ordinals: Mutex<HashMap<String, Arc<FieldOrdinals>>>,
+    /// Each segment's counted values.
+    slabs: Mutex<HashMap<SegmentId, Arc<SegmentSlab>>>,
+    /// The counted values numbered over the latest set of segments.
+    space: Mutex<Option<Arc<FacetSpace>>>,
     /// Facets matched by a name filter (field, keys), for the current set of segments.
     matches: Mutex<HashMap<MatchKey, Arc<Vec<Facet>>>>,
 }
@@ -113,234 +118,368 @@ impl FacetNames {
         if names.len() != before || new_segment {
             // Matches were computed over other segments.
             self.matches.lock().unwrap_or_else(|e| e.into_inner()).clear();
-            self.values.lock().unwrap_or_else(|e| e.into_inner()).retain(|(segment, _), _| live.contains(segment));
-            self.ordinals.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, o| o.covers(live));
+            self.slabs.lock().unwrap_or_else(|e| e.into_inner()).retain(|segment, _| live.contains(segment));
+            let mut space = self.space.lock().unwrap_or_else(|e| e.into_inner());
+            if space.as_ref().is_some_and(|s| !s.covers(live)) {
+                *space = None;
+            }
         }
     }
 }
 
-/// The values of one facet field in one segment that facet counts list (direct
-/// children of the field's roots), and each document's such values, read once from the
-/// column: counting then costs an array walk per hit instead of decoding the column.
+/// A facet field whose values are counted over a result set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Speaker names.
+    Speaker,
+    /// Party codes.
+    Party,
+    /// Entity names, of every kind.
+    Entity,
+    /// Source (outlet) names.
+    Source,
+    /// Paragraph kinds.
+    Kind,
+}
+
+/// How many fields are counted.
+const N_COUNTED: usize = 5;
+
+impl Counted {
+    /// Every counted field, in the order of their ranges in a [`FacetSpace`].
+    pub const ALL: [Counted; N_COUNTED] =
+        [Counted::Speaker, Counted::Party, Counted::Entity, Counted::Source, Counted::Kind];
+
+    /// The facet field's name.
+    fn field_name(self) -> &'static str {
+        match self {
+            Counted::Speaker => names::SPEAKER,
+            Counted::Party => names::PARTY,
+            Counted::Entity => names::ENTITY,
+            Counted::Source => names::SOURCE,
+            Counted::Kind => names::KIND,
+        }
+    }
+
+    /// The encoded facets whose direct children are the field's listed values: the
+    /// field's root, or each entity kind's root (a name is listed, `/entity/person` is not).
+    fn roots(self) -> Vec<Vec<u8>> {
+        let encoded = |facet: Facet| facet.encoded_str().as_bytes().to_vec();
+        match self {
+            Counted::Entity => EntityKind::ALL
+                .iter()
+                .map(|kind| encoded(Facet::from_path([names::ENTITY, entity_kind_path(*kind)])))
+                .collect(),
+            other => vec![encoded(Facet::from_path([other.field_name()]))],
+        }
+    }
+}
+
+/// One segment's listed values of every counted field, and each document's values as
+/// one run in a single slab (offsets plus ordinals, the CSR layout), read once from the
+/// facet columns: counting a hit is then one walk over a short run of adjacent numbers,
+/// whatever the number of fields.
+///
+/// Ordinals here are local to the segment: field by field, each field's listed values in
+/// name order.
 #[derive(Default)]
-pub struct SegmentValues {
-    /// The segment's sorted encoded names of the field (all of them, ancestors too).
-    names: Names,
-    /// Ordinals into `names` of the listed values, in name order; a value's index here is
-    /// its "listed index".
-    listed: Vec<u32>,
-    /// Each document's listed values in one word, so that counting a hit usually reads
-    /// one place in memory: [`NO_VALUE`], the listed index of its only value, or
-    /// [`MANY_VALUES`] plus the position in `many` of its count followed by its values.
-    /// Empty when the segment has no column for the field.
-    slots: Vec<u32>,
-    many: Vec<u32>,
+pub struct SegmentSlab {
+    /// Each field's sorted encoded names (all of them, ancestors too) and the ordinals
+    /// into them of its listed values.
+    fields: Vec<(Names, Vec<u32>)>,
+    /// The first local ordinal of each field; one more entry closes the last range.
+    field_starts: Vec<u32>,
+    /// Document `d`'s values are `ords[offsets[d]..offsets[d + 1]]`.
+    offsets: Vec<u32>,
+    ords: Vec<u32>,
 }
 
-/// The slot of a document without listed values.
-const NO_VALUE: u32 = u32::MAX;
-
-/// The flag of a slot that points into `many`.
-const MANY_VALUES: u32 = 1 << 31;
-
-impl SegmentValues {
-    fn read(reader: &SegmentReader, names: Names, column: Option<&StrColumn>, roots: &[Vec<u8>]) -> SegmentValues {
-        let mut local = vec![u32::MAX; names.len()];
-        let mut listed = Vec::new();
-        for (ord, name) in names.iter().enumerate() {
-            if roots.iter().any(|root| is_direct_child(root, name)) {
-                local[ord] = listed.len() as u32;
-                listed.push(ord as u32);
+impl SegmentSlab {
+    /// Reads `reader`'s columns of `columns` (in [`Counted::ALL`] order; `None` for a
+    /// field the segment has no column of) with their names.
+    fn read(reader: &SegmentReader, columns: &[(Option<StrColumn>, Names)]) -> SegmentSlab {
+        let mut fields = Vec::with_capacity(columns.len());
+        let mut field_starts = vec![0u32];
+        // Per field, the local ordinal of each column ordinal (u32::MAX: not listed).
+        let mut to_local: Vec<Vec<u32>> = Vec::with_capacity(columns.len());
+        for (counted, (_, names)) in Counted::ALL.iter().zip(columns) {
+            let roots = counted.roots();
+            let base = *field_starts.last().unwrap_or(&0);
+            let mut local = vec![u32::MAX; names.len()];
+            let mut listed = Vec::new();
+            for (ord, name) in names.iter().enumerate() {
+                if roots.iter().any(|root| is_direct_child(root, name)) {
+                    local[ord] = base + listed.len() as u32;
+                    listed.push(ord as u32);
+                }
             }
+            field_starts.push(base + listed.len() as u32);
+            fields.push((Arc::clone(names), listed));
+            to_local.push(local);
         }
-        let (mut slots, mut many) = (Vec::new(), Vec::new());
-        if let Some(column) = column.filter(|_| !listed.is_empty()) {
-            slots.reserve(reader.max_doc() as usize);
-            let mut values = Vec::new();
-            for doc in 0..reader.max_doc() {
-                values.clear();
-                values.extend(
-                    column.term_ords(doc).filter_map(|ord| local.get(ord as usize)).filter(|&&l| l != u32::MAX),
-                );
-                slots.push(match values[..] {
-                    [] => NO_VALUE,
-                    [only] => only,
-                    _ => {
-                        let at = many.len() as u32 | MANY_VALUES;
-                        many.push(values.len() as u32);
-                        many.extend_from_slice(&values);
-                        at
-                    }
-                });
+        let max_doc = reader.max_doc() as usize;
+        let mut offsets = Vec::with_capacity(max_doc + 1);
+        let mut ords = Vec::with_capacity(max_doc * 2);
+        offsets.push(0);
+        for doc in 0..reader.max_doc() {
+            for ((column, _), local) in columns.iter().zip(&to_local) {
+                let Some(column) = column else { continue };
+                let values = column.term_ords(doc).filter_map(|ord| local.get(ord as usize).copied());
+                ords.extend(values.filter(|&l| l != u32::MAX));
             }
+            offsets.push(ords.len() as u32);
         }
-        SegmentValues { names, listed, slots, many }
+        ords.shrink_to_fit();
+        SegmentSlab { fields, field_starts, offsets, ords }
     }
 
-    /// Number of listed values.
-    fn len(&self) -> usize {
-        self.listed.len()
+    /// Number of listed values of `field`.
+    fn len(&self, field: usize) -> u32 {
+        self.field_starts[field + 1] - self.field_starts[field]
     }
 
-    /// The encoded name of listed value `index`.
-    fn name(&self, index: u32) -> &[u8] {
-        &self.names[self.listed[index as usize] as usize]
-    }
-
-    /// The listed values of `doc`.
-    fn of_doc(&self, doc: DocId) -> &[u32] {
-        let Some(slot) = self.slots.get(doc as usize) else { return &[] };
-        match *slot {
-            NO_VALUE => &[],
-            only if only & MANY_VALUES == 0 => std::slice::from_ref(slot),
-            at => {
-                let at = (at & !MANY_VALUES) as usize;
-                let n = self.many[at] as usize;
-                &self.many[at + 1..at + 1 + n]
-            }
-        }
+    /// The encoded name of listed value `index` (counted within its field) of `field`.
+    fn name(&self, field: usize, index: u32) -> &[u8] {
+        let (names, listed) = &self.fields[field];
+        &names[listed[index as usize] as usize]
     }
 }
 
-/// One segment's place in a [`FieldOrdinals`].
-struct SegmentOrdinals {
+/// One segment's place in a [`FacetSpace`].
+struct SpaceSegment {
     id: SegmentId,
-    values: Arc<SegmentValues>,
-    /// Global ordinal of each listed index.
-    to_global: Vec<u32>,
+    slab: Arc<SegmentSlab>,
+    /// The slab's ordinals turned into global ones, so counting needs no lookup.
+    ords: Vec<u32>,
 }
 
-/// The listed values of one field over a searcher's segments, numbered in one sorted
-/// sequence (global ordinals), so per-segment counts add up by array index rather than
-/// by comparing names. Built once per set of segments.
-pub struct FieldOrdinals {
-    segments: Vec<SegmentOrdinals>,
-    /// Each global value as (segment position, listed index) of a segment holding it.
-    global: Vec<(u32, u32)>,
-}
-
-impl FieldOrdinals {
-    fn new(segments: Vec<(SegmentId, Arc<SegmentValues>)>) -> FieldOrdinals {
-        let mut to_global: Vec<Vec<u32>> = segments.iter().map(|(_, v)| vec![0; v.len()]).collect();
-        let mut global: Vec<(u32, u32)> = Vec::new();
-        // A k-way merge of the segments' sorted name lists.
-        let mut heap: BinaryHeap<Reverse<(&[u8], u32, u32)>> = segments
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, v))| v.len() > 0)
-            .map(|(s, (_, v))| Reverse((v.name(0), s as u32, 0)))
-            .collect();
-        let mut last: Option<&[u8]> = None;
-        while let Some(Reverse((name, s, l))) = heap.pop() {
-            if last != Some(name) {
-                global.push((s, l));
-                last = Some(name);
-            }
-            to_global[s as usize][l as usize] = global.len() as u32 - 1;
-            let values = &segments[s as usize].1;
-            if (l as usize + 1) < values.len() {
-                heap.push(Reverse((values.name(l + 1), s, l + 1)));
-            }
+impl SpaceSegment {
+    /// The global ordinals of `doc`'s values.
+    fn of_doc(&self, doc: DocId) -> &[u32] {
+        let doc = doc as usize;
+        match (self.slab.offsets.get(doc), self.slab.offsets.get(doc + 1)) {
+            (Some(&start), Some(&end)) => &self.ords[start as usize..end as usize],
+            _ => &[],
         }
-        let segments = segments
+    }
+}
+
+/// The listed values of every counted field over a searcher's segments, numbered in one
+/// sequence (global ordinals: field by field, each field's values in name order), so a
+/// query counts every field of every segment into one array by index and compares names
+/// only for the few values it lists. Built once per set of segments.
+pub struct FacetSpace {
+    segments: Vec<SpaceSegment>,
+    /// Each global value as (segment position, local ordinal) of a segment holding it.
+    global: Vec<(u32, u32)>,
+    /// The first global ordinal of each field; one more entry closes the last range.
+    field_starts: [u32; N_COUNTED + 1],
+    /// Zeroed count arrays (one slot per global value) left by earlier queries, so a
+    /// large result set does not pay for a fresh allocation's page faults.
+    spare_counts: Mutex<Vec<Vec<u32>>>,
+}
+
+/// Count arrays a [`FacetSpace`] keeps for reuse: one per query running at once.
+const SPARE_COUNTS: usize = 4;
+
+impl FacetSpace {
+    fn new(segments: Vec<(SegmentId, Arc<SegmentSlab>)>) -> FacetSpace {
+        let mut to_global: Vec<Vec<u32>> =
+            segments.iter().map(|(_, slab)| vec![0; slab.field_starts[N_COUNTED] as usize]).collect();
+        let mut global: Vec<(u32, u32)> = Vec::new();
+        let mut field_starts = [0u32; N_COUNTED + 1];
+        for field in 0..N_COUNTED {
+            // A k-way merge of the segments' sorted name lists of this field.
+            let mut heap: BinaryHeap<Reverse<(&[u8], u32, u32)>> = segments
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, slab))| slab.len(field) > 0)
+                .map(|(s, (_, slab))| Reverse((slab.name(field, 0), s as u32, 0)))
+                .collect();
+            let mut last: Option<&[u8]> = None;
+            while let Some(Reverse((name, s, index))) = heap.pop() {
+                let slab = &segments[s as usize].1;
+                let local = slab.field_starts[field] + index;
+                if last != Some(name) {
+                    global.push((s, local));
+                    last = Some(name);
+                }
+                to_global[s as usize][local as usize] = global.len() as u32 - 1;
+                if index + 1 < slab.len(field) {
+                    heap.push(Reverse((slab.name(field, index + 1), s, index + 1)));
+                }
+            }
+            field_starts[field + 1] = global.len() as u32;
+        }
+        let segments: Vec<SpaceSegment> = segments
             .into_iter()
             .zip(to_global)
-            .map(|((id, values), to_global)| SegmentOrdinals { id, values, to_global })
+            .map(|((id, slab), to_global)| {
+                let ords = slab.ords.iter().map(|&local| to_global[local as usize]).collect();
+                SpaceSegment { id, slab, ords }
+            })
             .collect();
-        FieldOrdinals { segments, global }
+        FacetSpace { segments, global, field_starts, spare_counts: Mutex::new(Vec::new()) }
     }
 
-    /// Whether these ordinals were built for exactly `segments`, in order.
+    /// Whether this space was built for exactly `segments`, in order.
     fn covers(&self, segments: &[SegmentId]) -> bool {
         self.segments.len() == segments.len() && self.segments.iter().zip(segments).all(|(a, b)| a.id == *b)
     }
 
     /// The encoded name of global ordinal `ord`.
     fn name(&self, ord: u32) -> &[u8] {
-        let (s, l) = self.global[ord as usize];
-        self.segments[s as usize].values.name(l)
+        let (s, local) = self.global[ord as usize];
+        let slab = &self.segments[s as usize].slab;
+        let field = slab.field_starts.partition_point(|&start| start <= local) - 1;
+        slab.name(field, local - slab.field_starts[field])
+    }
+
+    /// Ordinals a segment's counter lists before it counts in an array over all values:
+    /// past this size sorting the list in the merge costs more than zeroing and scanning
+    /// the array.
+    fn sparse_limit(&self) -> usize {
+        self.global.len() / 32 + 256
+    }
+
+    /// A zeroed count array over all global values.
+    fn take_counts(&self) -> Vec<u32> {
+        let spare = self.spare_counts.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        spare.unwrap_or_else(|| vec![0; self.global.len()])
+    }
+
+    /// Keeps `counts`, which must be all zero again, for a later query.
+    fn give_back(&self, counts: Vec<u32>) {
+        debug_assert!(counts.iter().all(|&n| n == 0));
+        let mut spare = self.spare_counts.lock().unwrap_or_else(|e| e.into_inner());
+        if spare.len() < SPARE_COUNTS {
+            spare.push(counts);
+        }
     }
 }
 
 impl FacetNames {
-    /// The listed values of `field` in `reader`'s segment (direct children of `roots`,
-    /// which must be the same for every call with this field).
-    fn segment_values(
-        &self,
-        reader: &SegmentReader,
-        field: &str,
-        roots: &[Vec<u8>],
-    ) -> tantivy::Result<Arc<SegmentValues>> {
-        let key = (reader.segment_id(), field.to_owned());
-        if let Some(values) = self.values.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(Arc::clone(values));
+    /// The counted values of `reader`'s segment, read on first use.
+    /// The slabs of `readers`, in their order, read on all cores: reading them is most of
+    /// a one-off `newsdex search` process, and segments are independent.
+    fn segment_slabs(&self, readers: &[SegmentReader]) -> tantivy::Result<Vec<Arc<SegmentSlab>>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = cores.min(readers.len());
+        if workers <= 1 {
+            return readers.iter().map(|reader| self.segment_slab(reader)).collect();
         }
-        let column = reader.fast_fields().str(field)?;
-        let names = match &column {
-            Some(column) => self.get(reader.segment_id(), field, column)?,
-            None => Names::default(),
-        };
-        let values = Arc::new(SegmentValues::read(reader, names, column.as_ref(), roots));
-        self.values.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::clone(&values));
-        Ok(values)
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut read: Vec<(usize, tantivy::Result<Arc<SegmentSlab>>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(reader) = readers.get(i) else { break mine };
+                            mine.push((i, self.segment_slab(reader)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        });
+        read.sort_by_key(|(i, _)| *i);
+        read.into_iter().map(|(_, slab)| slab).collect()
     }
 
-    /// The global ordinals of `field`'s values under `roots` (facet paths such as
-    /// `/speaker`) over the segments of `searcher`.
-    pub fn ordinals(
-        &self,
-        searcher: &tantivy::Searcher,
-        field: &str,
-        roots: &[String],
-    ) -> tantivy::Result<Arc<FieldOrdinals>> {
-        let ids: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
-        if let Some(found) = self.ordinals.lock().unwrap_or_else(|e| e.into_inner()).get(field) {
-            if found.covers(&ids) {
-                return Ok(Arc::clone(found));
-            }
+    fn segment_slab(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentSlab>> {
+        let id = reader.segment_id();
+        if let Some(slab) = self.slabs.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Ok(Arc::clone(slab));
         }
-        let roots: Vec<Vec<u8>> =
-            roots.iter().map(|r| Facet::from(r.as_str()).encoded_str().as_bytes().to_vec()).collect();
-        let segments = searcher
-            .segment_readers()
-            .iter()
-            .map(|reader| Ok((reader.segment_id(), self.segment_values(reader, field, &roots)?)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let built = Arc::new(FieldOrdinals::new(segments));
-        self.ordinals.lock().unwrap_or_else(|e| e.into_inner()).insert(field.to_owned(), Arc::clone(&built));
+        let mut columns = Vec::with_capacity(N_COUNTED);
+        for counted in Counted::ALL {
+            let field = counted.field_name();
+            let column = reader.fast_fields().str(field)?;
+            let names = match &column {
+                Some(column) => self.get(id, field, column)?,
+                None => Names::default(),
+            };
+            columns.push((column, names));
+        }
+        let slab = Arc::new(SegmentSlab::read(reader, &columns));
+        self.slabs.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Arc::clone(&slab));
+        Ok(slab)
+    }
+
+    /// The counted values over the segments of `searcher`.
+    pub fn space(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Arc<FacetSpace>> {
+        let ids: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
+        // Held while building, so queries arriving together after a commit build it once.
+        let mut space = self.space.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = space.as_ref().filter(|s| s.covers(&ids)) {
+            return Ok(Arc::clone(found));
+        }
+        let readers = searcher.segment_readers();
+        let slabs = self.segment_slabs(readers)?;
+        let segments = readers.iter().map(SegmentReader::segment_id).zip(slabs).collect();
+        let built = Arc::new(FacetSpace::new(segments));
+        *space = Some(Arc::clone(&built));
         Ok(built)
     }
 }
 
-/// Counts the listed values of a facet field (see [`FacetNames::ordinals`]), returning
-/// the `limit` most frequent leaf names with their exact counts, ties by name.
-pub struct TopFacets {
-    ordinals: Arc<FieldOrdinals>,
-    limit: usize,
+/// Counts the listed values of the counted fields over a result set and returns, per
+/// field asked for, the most frequent leaf names with their exact counts, ties by name.
+pub struct FacetCounter {
+    space: Arc<FacetSpace>,
+    /// Values listed per field, in [`Counted::ALL`] order (0: not listed).
+    limits: [usize; N_COUNTED],
+    /// The dense count array segments share: one segment's counter takes it, counts
+    /// into it and leaves it here for the next segment, so a query zeroes and scans one
+    /// array however many segments the index has.
+    shared: Arc<Mutex<Option<Vec<u32>>>>,
 }
 
-impl TopFacets {
-    /// Counts over `ordinals`, which must have been built for the searcher this collector
-    /// runs on.
-    pub fn new(ordinals: Arc<FieldOrdinals>, limit: usize) -> Self {
-        TopFacets { ordinals, limit }
+impl FacetCounter {
+    /// Counts over `space`, which must have been built for the searcher this collector
+    /// runs on, listing `limit` values of each field in `wanted`.
+    pub fn new(space: Arc<FacetSpace>, wanted: &[(Counted, usize)]) -> Self {
+        let mut limits = [0; N_COUNTED];
+        for &(counted, limit) in wanted {
+            limits[counted as usize] = limit;
+        }
+        FacetCounter { space, limits, shared: Arc::default() }
     }
 }
 
-/// Listed-index counts of one segment: a list of indexes while few documents match, a
-/// flat array once that would be smaller.
-enum Counts {
+/// The top values of each counted field, as [`FacetCounter`] found them.
+#[derive(Debug, Default)]
+pub struct FacetTops([Vec<(String, u64)>; N_COUNTED]);
+
+impl FacetTops {
+    /// Takes the list of `counted`.
+    pub fn take(&mut self, counted: Counted) -> Vec<(String, u64)> {
+        std::mem::take(&mut self.0[counted as usize])
+    }
+}
+
+/// Global-ordinal counts of one segment's hits: the ordinals themselves while few
+/// documents match, a count per global value once that would be smaller.
+pub enum Tally {
+    /// Every counted ordinal, repeated as often as it was counted.
     Sparse(Vec<u32>),
+    /// A count per global value.
     Dense(Vec<u32>),
 }
 
-/// Counts listed values of one segment.
-pub struct TopFacetsSegment {
+/// Counts one segment's hits.
+pub struct FacetCounterSegment {
+    space: Arc<FacetSpace>,
     segment: usize,
-    values: Arc<SegmentValues>,
-    counts: Counts,
+    tally: Tally,
+    shared: Arc<Mutex<Option<Vec<u32>>>>,
     /// Hits not counted yet: counting [`BATCH`] at a time in a tight loop lets the
-    /// processor wait for several documents' slots at once (the walk is bound by memory
+    /// processor wait for several documents' runs at once (the walk is bound by memory
     /// latency, not by instructions).
     pending: Vec<DocId>,
 }
@@ -348,124 +487,171 @@ pub struct TopFacetsSegment {
 /// Hits counted together.
 const BATCH: usize = 64;
 
-/// A segment's counts by listed index, kept until the merge: a flat array, or
-/// (listed index, count) pairs.
-pub struct SegmentCounts {
-    segment: usize,
-    counts: Result<Vec<u32>, Vec<(u32, u32)>>,
-}
+impl Collector for FacetCounter {
+    type Fruit = FacetTops;
+    type Child = FacetCounterSegment;
 
-impl Collector for TopFacets {
-    type Fruit = Vec<(String, u64)>;
-    type Child = TopFacetsSegment;
-
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetCounterSegment> {
         let id = reader.segment_id();
-        let segment = self.ordinals.segments.iter().position(|s| s.id == id).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("facet ordinals were built without segment {id:?}"))
+        let segment = self.space.segments.iter().position(|s| s.id == id).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("facet values were read without segment {id:?}"))
         })?;
-        let values = Arc::clone(&self.ordinals.segments[segment].values);
-        Ok(TopFacetsSegment { segment, values, counts: Counts::Sparse(Vec::new()), pending: Vec::with_capacity(BATCH) })
+        Ok(FacetCounterSegment {
+            space: Arc::clone(&self.space),
+            segment,
+            tally: Tally::Sparse(Vec::with_capacity(self.space.sparse_limit())),
+            shared: Arc::clone(&self.shared),
+            pending: Vec::with_capacity(BATCH),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<SegmentCounts>) -> tantivy::Result<Vec<(String, u64)>> {
-        if self.limit == 0 {
-            return Ok(Vec::new());
+    fn merge_fruits(&self, segments: Vec<Tally>) -> tantivy::Result<FacetTops> {
+        let shared = self.shared.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut dense = shared;
+        let mut sparse: Vec<u32> = Vec::new();
+        for tally in segments {
+            match (tally, dense.as_mut()) {
+                (Tally::Dense(counts), None) => dense = Some(counts),
+                (Tally::Dense(mut counts), Some(all)) => {
+                    for (total, n) in all.iter_mut().zip(counts.iter_mut()) {
+                        *total += std::mem::take(n);
+                    }
+                    self.space.give_back(counts);
+                }
+                (Tally::Sparse(ords), _) => sparse.extend(ords),
+            }
         }
-        let mut counted = self.global_counts(segments);
+        let mut tops = FacetTops::default();
+        match dense {
+            Some(mut counts) => {
+                for ord in sparse {
+                    counts[ord as usize] += 1;
+                }
+                for (field, range) in self.field_ranges() {
+                    let limit = self.limits[field];
+                    let candidates = take_frequent(&mut counts[range.clone()], limit);
+                    let candidates = candidates.into_iter().map(|(i, n)| (range.start as u32 + i, u64::from(n)));
+                    tops.0[field] = self.top(candidates.collect(), limit);
+                }
+                self.space.give_back(counts);
+            }
+            None => {
+                let summed = run_lengths(sparse);
+                for (field, range) in self.field_ranges() {
+                    let start = summed.partition_point(|&(ord, _)| (ord as usize) < range.start);
+                    let end = summed.partition_point(|&(ord, _)| (ord as usize) < range.end);
+                    tops.0[field] = self.top(summed[start..end].to_vec(), self.limits[field]);
+                }
+            }
+        }
+        Ok(tops)
+    }
+}
+
+impl FacetCounter {
+    /// Each counted field with its range of global ordinals.
+    fn field_ranges(&self) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+        let starts = &self.space.field_starts;
+        (0..N_COUNTED).map(|field| (field, starts[field] as usize..starts[field + 1] as usize))
+    }
+
+    /// The `limit` most frequent of `counted` (global ordinal, count) pairs as leaf names
+    /// with counts, ties by name, then by where the name sits (an entity's kind).
+    fn top(&self, mut counted: Vec<(u32, u64)>, limit: usize) -> Vec<(String, u64)> {
+        if limit == 0 {
+            return Vec::new();
+        }
         // Keep every value tied with the last one listed, then order exactly.
-        if counted.len() > self.limit {
-            counted.select_nth_unstable_by(self.limit - 1, |a, b| b.1.cmp(&a.1));
-            let threshold = counted[self.limit - 1].1;
+        if counted.len() > limit {
+            counted.select_nth_unstable_by(limit - 1, |a, b| b.1.cmp(&a.1));
+            let threshold = counted[limit - 1].1;
             counted.retain(|c| c.1 >= threshold);
         }
-        // Ties are listed by name, then by where the name sits (an entity's kind).
-        let names = &self.ordinals;
+        let space = &self.space;
         let mut out: Vec<(String, u64, u32)> =
-            counted.into_iter().filter_map(|(ord, n)| leaf_name(names.name(ord)).map(|leaf| (leaf, n, ord))).collect();
+            counted.into_iter().filter_map(|(ord, n)| leaf_name(space.name(ord)).map(|leaf| (leaf, n, ord))).collect();
         out.sort_by(|a, b| {
-            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)).then_with(|| names.name(a.2).cmp(names.name(b.2)))
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)).then_with(|| space.name(a.2).cmp(space.name(b.2)))
         });
-        out.truncate(self.limit);
-        let out = out.into_iter().map(|(leaf, n, _)| (leaf, n)).collect();
-        Ok(out)
+        out.truncate(limit);
+        out.into_iter().map(|(leaf, n, _)| (leaf, n)).collect()
     }
 }
 
-impl TopFacets {
-    /// The non-zero (global ordinal, count) pairs summed over `segments`.
-    fn global_counts(&self, segments: Vec<SegmentCounts>) -> Vec<(u32, u64)> {
-        if segments.iter().any(|s| s.counts.is_ok()) {
-            // Many hits: add up in one array over all values.
-            let mut all = vec![0u32; self.ordinals.global.len()];
-            for segment in &segments {
-                let to_global = &self.ordinals.segments[segment.segment].to_global;
-                match &segment.counts {
-                    Ok(dense) => {
-                        for (local, &n) in dense.iter().enumerate().filter(|(_, n)| **n > 0) {
-                            all[to_global[local] as usize] += n;
-                        }
-                    }
-                    Err(pairs) => {
-                        for &(local, n) in pairs {
-                            all[to_global[local as usize] as usize] += n;
-                        }
-                    }
-                }
-            }
-            return all
-                .into_iter()
-                .enumerate()
-                .filter(|(_, n)| *n > 0)
-                .map(|(ord, n)| (ord as u32, u64::from(n)))
-                .collect();
-        }
-        let mut pairs: Vec<(u32, u64)> = Vec::new();
-        for segment in &segments {
-            let to_global = &self.ordinals.segments[segment.segment].to_global;
-            if let Err(counts) = &segment.counts {
-                pairs.extend(counts.iter().map(|&(local, n)| (to_global[local as usize], u64::from(n))));
-            }
-        }
-        pairs.sort_unstable_by_key(|p| p.0);
-        let mut summed: Vec<(u32, u64)> = Vec::with_capacity(pairs.len());
-        for (ord, n) in pairs {
-            match summed.last_mut() {
-                Some((last, total)) if *last == ord => *total += n,
-                _ => summed.push((ord, n)),
-            }
-        }
-        summed
+/// The (index, count) of the values of `counts` that can be among the `limit` most
+/// frequent (every value tied with the last one too), zeroing all of `counts`. Two passes
+/// over the array: a small heap finds the threshold, so the many rare values are never
+/// collected.
+fn take_frequent(counts: &mut [u32], limit: usize) -> Vec<(u32, u32)> {
+    if limit == 0 {
+        counts.fill(0);
+        return Vec::new();
     }
+    let mut heap: BinaryHeap<Reverse<u32>> = BinaryHeap::with_capacity(limit + 1);
+    for &n in counts.iter().filter(|&&n| n > 0) {
+        if heap.len() < limit {
+            heap.push(Reverse(n));
+        } else if heap.peek().is_some_and(|&Reverse(least)| n > least) {
+            heap.pop();
+            heap.push(Reverse(n));
+        }
+    }
+    // With fewer than `limit` values counted, every one of them is listed.
+    let threshold = if heap.len() < limit { 1 } else { heap.peek().map_or(1, |&Reverse(least)| least) };
+    let mut frequent = Vec::new();
+    for (i, n) in counts.iter_mut().enumerate().filter(|(_, n)| **n > 0) {
+        let n = std::mem::take(n);
+        if n >= threshold {
+            frequent.push((i as u32, n));
+        }
+    }
+    frequent
 }
 
-impl TopFacetsSegment {
+/// Sorted `ords` as (ordinal, number of times it occurs) pairs.
+fn run_lengths(mut ords: Vec<u32>) -> Vec<(u32, u64)> {
+    ords.sort_unstable();
+    let mut summed: Vec<(u32, u64)> = Vec::new();
+    for ord in ords {
+        match summed.last_mut() {
+            Some((last, n)) if *last == ord => *n += 1,
+            _ => summed.push((ord, 1)),
+        }
+    }
+    summed
+}
+
+impl FacetCounterSegment {
     /// Counts the values of the pending hits.
     fn count_pending(&mut self) {
-        match &mut self.counts {
-            Counts::Dense(counts) => {
+        let segment = &self.space.segments[self.segment];
+        match &mut self.tally {
+            Tally::Dense(counts) => {
                 for &doc in &self.pending {
-                    for &v in self.values.of_doc(doc) {
-                        counts[v as usize] += 1;
+                    for &ord in segment.of_doc(doc) {
+                        counts[ord as usize] += 1;
                     }
                 }
             }
-            Counts::Sparse(listed) => {
+            Tally::Sparse(ords) => {
+                // Runs are a few values long: pushing them one by one beats a call to
+                // copy each.
                 for &doc in &self.pending {
-                    listed.extend_from_slice(self.values.of_doc(doc));
-                }
-                // Past this size sorting the list in `harvest` costs more than zeroing
-                // and scanning a flat array.
-                if listed.len() > self.values.len() / 32 + 256 {
-                    let mut dense = vec![0u32; self.values.len()];
-                    for &v in listed.iter() {
-                        dense[v as usize] += 1;
+                    for &ord in segment.of_doc(doc) {
+                        ords.push(ord);
                     }
-                    self.counts = Counts::Dense(dense);
+                }
+                if ords.len() > self.space.sparse_limit() {
+                    let shared = self.shared.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let mut counts = shared.unwrap_or_else(|| self.space.take_counts());
+                    for &ord in ords.iter() {
+                        counts[ord as usize] += 1;
+                    }
+                    self.tally = Tally::Dense(counts);
                 }
             }
         }
@@ -473,8 +659,8 @@ impl TopFacetsSegment {
     }
 }
 
-impl SegmentCollector for TopFacetsSegment {
-    type Fruit = SegmentCounts;
+impl SegmentCollector for FacetCounterSegment {
+    type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.pending.push(doc);
@@ -483,23 +669,22 @@ impl SegmentCollector for TopFacetsSegment {
         }
     }
 
-    fn harvest(mut self) -> SegmentCounts {
+    fn harvest(mut self) -> Tally {
         self.count_pending();
-        let counts = match self.counts {
-            Counts::Dense(dense) => Ok(dense),
-            Counts::Sparse(mut listed) => {
-                listed.sort_unstable();
-                let mut pairs: Vec<(u32, u32)> = Vec::new();
-                for v in listed {
-                    match pairs.last_mut() {
-                        Some((last, n)) if *last == v => *n += 1,
-                        _ => pairs.push((v, 1)),
-                    }
+        match self.tally {
+            Tally::Dense(counts) => {
+                // Leave the array for the next segment unless another one holds it
+                // (segments counted in parallel); then the merge adds them up.
+                let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+                if shared.is_none() {
+                    *shared = Some(counts);
+                    Tally::Sparse(Vec::new())
+                } else {
+                    Tally::Dense(counts)
                 }
-                Err(pairs)
             }
-        };
-        SegmentCounts { segment: self.segment, counts }
+            sparse => sparse,
+        }
     }
 }
 
@@ -527,6 +712,10 @@ fn leaf_name(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::{AllQuery, TermQuery};
+    use tantivy::schema::{FacetOptions, IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index, Term};
 
     fn encoded(path: &[&str]) -> Vec<u8> {
         Facet::from_path(path).encoded_str().as_bytes().to_vec()
@@ -541,34 +730,157 @@ mod tests {
         assert_eq!(leaf_name(&child).as_deref(), Some("Al Franken"));
     }
 
-    /// Listed values of a segment holding `names` (sorted encoded facets).
-    fn segment(names: &[&[&str]]) -> Arc<SegmentValues> {
-        let names: Vec<Box<[u8]>> = names.iter().map(|n| encoded(n).into_boxed_slice()).collect();
-        let listed = (0..names.len() as u32).collect();
-        Arc::new(SegmentValues { names: Arc::new(names), listed, slots: Vec::new(), many: Vec::new() })
+    #[test]
+    fn take_frequent_keeps_ties_and_zeroes_the_counts() {
+        let mut counts = [0, 5, 1, 3, 0, 3, 7, 2];
+        assert_eq!(take_frequent(&mut counts, 3), [(1, 5), (3, 3), (5, 3), (6, 7)]);
+        assert_eq!(counts, [0; 8]);
+        let mut counts = [0, 2, 0, 1];
+        assert_eq!(take_frequent(&mut counts, 5), [(1, 2), (3, 1)]);
+        let mut counts = [4, 2];
+        assert!(take_frequent(&mut counts, 0).is_empty());
+        assert_eq!(counts, [0, 0]);
     }
 
     #[test]
-    fn global_ordinals_merge_the_segments_names() {
-        let a = segment(&[&["speaker", "Al"], &["speaker", "Cy"]]);
-        let b = segment(&[&["speaker", "Bo"], &["speaker", "Cy"], &["speaker", "Di"]]);
-        let ids = [SegmentId::generate_random(), SegmentId::generate_random()];
-        let ordinals = FieldOrdinals::new(vec![(ids[0], a), (ids[1], b)]);
-        let names: Vec<String> =
-            (0..ordinals.global.len() as u32).filter_map(|o| leaf_name(ordinals.name(o))).collect();
-        assert_eq!(names, ["Al", "Bo", "Cy", "Di"]);
-        assert_eq!(ordinals.segments[0].to_global, [0, 2]);
-        assert_eq!(ordinals.segments[1].to_global, [1, 2, 3]);
-        assert!(ordinals.covers(&ids) && !ordinals.covers(&ids[..1]));
+    fn run_lengths_count_repeats() {
+        assert_eq!(run_lengths(vec![5, 1, 5, 3, 5, 1]), [(1, 2), (3, 1), (5, 3)]);
+        assert!(run_lengths(Vec::new()).is_empty());
+    }
 
-        // Sparse and dense segment counts add up by global ordinal; ties go by name.
-        let top = TopFacets::new(Arc::new(ordinals), 3);
-        let fruits = vec![
-            SegmentCounts { segment: 0, counts: Err(vec![(0, 2), (1, 1)]) },
-            SegmentCounts { segment: 1, counts: Ok(vec![2, 1, 1]) },
+    /// A test document: its text and its facets as paths.
+    type TestDoc<'a> = (&'a str, Vec<Vec<&'a str>>);
+
+    /// An index of (text, facets) documents, committed in the given rounds (one segment
+    /// each).
+    fn index_of(rounds: &[Vec<TestDoc>]) -> Index {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let mut facet_fields = HashMap::new();
+        for counted in Counted::ALL {
+            facet_fields
+                .insert(counted.field_name(), schema.add_facet_field(counted.field_name(), FacetOptions::default()));
+        }
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for round in rounds {
+            for (words, facets) in round {
+                let mut document = doc!(text => *words);
+                for path in facets {
+                    document.add_facet(facet_fields[path[0]], Facet::from_path(path));
+                }
+                writer.add_document(document).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        index
+    }
+
+    /// Every listed value of `counted` over the hits of `query`, counted the plain way
+    /// (one stored facet list per hit), most frequent first, ties by name.
+    fn counted_plainly(rounds: &[Vec<TestDoc>], word: Option<&str>, counted: Counted) -> Vec<(String, u64)> {
+        let roots = counted.roots();
+        let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+        for (words, facets) in rounds.iter().flatten() {
+            if word.is_some_and(|w| !words.split(' ').any(|x| x == w)) {
+                continue;
+            }
+            for path in facets {
+                let name = encoded(path);
+                if roots.iter().any(|root| is_direct_child(root, &name)) {
+                    *counts.entry(name).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<(String, u64, Vec<u8>)> =
+            counts.into_iter().map(|(name, n)| (leaf_name(&name).unwrap(), n, name)).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)).then_with(|| a.2.cmp(&b.2)));
+        out.into_iter().map(|(leaf, n, _)| (leaf, n)).collect()
+    }
+
+    #[test]
+    fn counts_every_field_exactly_over_segments_sparse_and_dense() {
+        // Three segments with overlapping and distinct names; many hits make the counts
+        // dense, the rare word keeps them sparse.
+        let speakers = ["Al Franken", "Donald Trump", "Eric Trump", "Nancy Pelosi"];
+        let entities =
+            [["person", "Donald Trump"], ["place", "Washington"], ["organization", "FBI"], ["person", "Washington"]];
+        let mut rounds = Vec::new();
+        for round in 0..3usize {
+            let mut docs = Vec::new();
+            for i in 0..400usize {
+                let words = if i % 97 == round { "tax rare" } else { "tax" };
+                let mut facets = vec![vec!["kind", if i % 9 == 0 { "caption" } else { "body" }]];
+                if i % 3 != 0 {
+                    facets.push(vec!["speaker", speakers[(i + round) % 4]]);
+                    facets.push(vec!["party", ["D", "R"][i % 2]]);
+                }
+                if i % 5 == 0 {
+                    facets.push(vec!["speaker", speakers[(i / 5) % 4]]);
+                }
+                for e in 0..(i % 4) {
+                    let [kind, name] = entities[(i + e + round) % 4];
+                    facets.push(vec!["entity", kind, name]);
+                }
+                facets.push(vec!["source", ["CNN", "Fox News", "Reuters"][(i * 7 + round) % 3]]);
+                docs.push((words, facets));
+            }
+            // A name only this segment has.
+            docs.push(("tax rare", vec![vec!["speaker", ["Zed", "Ann", "Bo"][round]]]));
+            rounds.push(docs);
+        }
+        let index = index_of(&rounds);
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let names = FacetNames::default();
+        let space = names.space(&searcher).unwrap();
+        let text = index.schema().get_field("text").unwrap();
+        for word in [None, Some("rare")] {
+            let query: Box<dyn tantivy::query::Query> = match word {
+                None => Box::new(AllQuery),
+                Some(w) => Box::new(TermQuery::new(Term::from_field_text(text, w), IndexRecordOption::Basic)),
+            };
+            for limit in [1, 3, 50] {
+                let wanted: Vec<(Counted, usize)> = Counted::ALL.iter().map(|c| (*c, limit)).collect();
+                let counter = FacetCounter::new(Arc::clone(&space), &wanted);
+                let (mut tops, hits) = searcher.search(&*query, &(counter, Count)).unwrap();
+                assert!(hits > 0);
+                for counted in Counted::ALL {
+                    let mut expected = counted_plainly(&rounds, word, counted);
+                    expected.truncate(limit);
+                    assert_eq!(tops.take(counted), expected, "{counted:?} of {word:?}, limit {limit}");
+                }
+            }
+        }
+        // Fields not asked for are not listed, and the count arrays come back zeroed.
+        let counter = FacetCounter::new(Arc::clone(&space), &[(Counted::Party, 5)]);
+        let mut tops = searcher.search(&AllQuery, &counter).unwrap();
+        assert_eq!(tops.take(Counted::Party), [("D".to_owned(), 399), ("R".to_owned(), 399)]);
+        assert!(tops.take(Counted::Speaker).is_empty());
+        let spare = space.spare_counts.lock().unwrap();
+        assert!(!spare.is_empty() && spare.iter().all(|counts| counts.iter().all(|&n| n == 0)));
+    }
+
+    #[test]
+    fn global_ordinals_merge_names_field_by_field() {
+        let rounds = vec![
+            vec![("a", vec![vec!["speaker", "Cy"], vec!["party", "R"]]), ("a", vec![vec!["speaker", "Al"]])],
+            vec![("a", vec![vec!["speaker", "Bo"], vec!["speaker", "Cy"], vec!["source", "CNN"]])],
         ];
-        let counted = top.merge_fruits(fruits).unwrap();
-        let expected: Vec<(String, u64)> = [("Al", 2), ("Bo", 2), ("Cy", 2)].map(|(n, c)| (n.to_owned(), c)).to_vec();
-        assert_eq!(counted, expected);
+        let index = index_of(&rounds);
+        let searcher = index.reader().unwrap().searcher();
+        let space = FacetNames::default().space(&searcher).unwrap();
+        let listed: Vec<String> = (0..space.global.len() as u32).filter_map(|ord| leaf_name(space.name(ord))).collect();
+        assert_eq!(listed, ["Al", "Bo", "Cy", "R", "CNN"]);
+        assert_eq!(space.field_starts, [0, 3, 4, 4, 5, 5]);
+        // Each document's run holds the global ordinals of its values, in field order.
+        let runs: Vec<Vec<u32>> = space
+            .segments
+            .iter()
+            .flat_map(|s| (0..s.slab.offsets.len() as u32 - 1).map(|doc| s.of_doc(doc).to_vec()))
+            .collect();
+        let mut runs_sorted = runs.clone();
+        runs_sorted.sort();
+        assert_eq!(runs_sorted, [vec![0], vec![1, 2, 4], vec![2, 3]]);
     }
 }

@@ -21,7 +21,7 @@ pub const MAX_QUERY_NESTING: usize = 100;
 
 /// What to search for. Repeated values of one filter are OR-ed; different filters are
 /// AND-ed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Request {
     /// tantivy query syntax over paragraph text; empty matches everything.
     pub query: String,

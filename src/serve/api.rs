@@ -20,8 +20,28 @@ use crate::search::{ArticleView, FacetField, FacetValue, Stats};
 /// `GET /api/search`: the `search --json` wire format.
 pub(super) async fn search(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let request = params::search_request(&Params::parse(raw.as_deref(), params::SEARCH_PARAMS)?)?;
-    let response = app.blocking(move |s| s.searchable.search(&request)).await?;
-    Ok(Json(response).into_response())
+    let Some(answers) = &app.search_answers else {
+        let response = app.blocking(move |s| s.searchable.search(&request)).await?;
+        return Ok(Json(response).into_response());
+    };
+    let generation = app.searchable.searcher().generation().generation_id();
+    if let Some(answer) = answers.get(generation, &request) {
+        return Ok(json_bytes(answer));
+    }
+    let asked = request.clone();
+    let response = app.blocking(move |s| s.searchable.search(&asked)).await?;
+    // The same bytes `Json` writes.
+    let answer = Bytes::from(
+        serde_json::to_vec(&response)
+            .map_err(|e| ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?,
+    );
+    answers.insert(generation, request, answer.clone());
+    Ok(json_bytes(answer))
+}
+
+/// A JSON answer already serialised, with the headers `Json` gives.
+fn json_bytes(answer: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], answer).into_response()
 }
 
 /// The answer of `/api/facets`.

@@ -14,6 +14,7 @@
 //! 4xx whose JSON names the parameter.
 
 mod api;
+mod cache;
 mod page;
 pub mod params;
 
@@ -69,6 +70,8 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// Whether to leave out the one line per request on stderr.
     pub quiet: bool,
+    /// Whether to keep whole `/api/search` answers until the next commit.
+    pub response_cache: bool,
 }
 
 /// What every handler shares.
@@ -80,14 +83,16 @@ pub struct AppState {
     facet_dictionaries: Mutex<HashMap<FacetField, Arc<FacetDictionary>>>,
     /// Permits for index work running at once: one per core.
     workers: Arc<tokio::sync::Semaphore>,
+    /// `/api/search` answers of the current generation (`None`: not kept).
+    search_answers: Option<cache::ResponseCache>,
 }
 
 /// The state handlers receive.
 type Shared = Arc<AppState>;
 
 impl AppState {
-    /// Opens the index at `index_dir`.
-    pub fn open(index_dir: PathBuf, quiet: bool) -> Result<AppState> {
+    /// Opens the index at `index_dir`; `response_cache` keeps `/api/search` answers.
+    pub fn open(index_dir: PathBuf, quiet: bool, response_cache: bool) -> Result<AppState> {
         Ok(AppState {
             searchable: Searchable::open(&index_dir)?,
             index_dir,
@@ -96,6 +101,7 @@ impl AppState {
             workers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
+            search_answers: response_cache.then(cache::ResponseCache::default),
         })
     }
 
@@ -199,7 +205,7 @@ pub async fn shutdown_signal() {
 /// Opens the index, binds `config.addr`, calls `on_listening` with the bound address
 /// (port 0 picks a free one) and serves until Ctrl-C or SIGTERM.
 pub fn run(config: &ServeConfig, on_listening: impl FnOnce(SocketAddr)) -> Result<()> {
-    let state = Arc::new(AppState::open(config.index.clone(), config.quiet)?);
+    let state = Arc::new(AppState::open(config.index.clone(), config.quiet, config.response_cache)?);
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::io("tokio runtime", e))?;
     runtime.block_on(async {
