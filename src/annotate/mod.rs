@@ -397,11 +397,25 @@ fn register_headline_people(body: &str, entities: &[EntitySpan], first_paragraph
         let words: Vec<&str> = body[e.start..e.end].split_whitespace().collect();
         let n_titles = words.iter().take_while(|w| lexicon::contains(lexicon::TITLES, w)).count();
         let (titles, name) = words.split_at(n_titles.min(words.len().saturating_sub(1)));
+        let name = before_headline_verb(name);
         if name.last().is_none_or(|w| lexicon::contains(lexicon::ORGANIZATION_HEADS, w)) {
             continue;
         }
         people.mention(name, titles, e.start, false);
     }
+}
+
+/// A name in a title-case headline up to its verb: headlines write the present tense
+/// ("Obama Says ...", "Graham Warns ..."), and in capitalised words the tagger can run a
+/// name on into the verb and what follows it. Only the "-s" form counts, so a surname
+/// that is a past tense (Edward Said) stays whole.
+fn before_headline_verb<'w>(name: &'w [&'w str]) -> &'w [&'w str] {
+    let verb = name
+        .iter()
+        .skip(1)
+        .position(|w| w.ends_with('s') && lexicon::contains(lexicon::SPEECH_VERBS, w))
+        .map_or(name.len(), |i| i + 1);
+    &name[..verb]
 }
 
 /// The titles before a name span (inside it, and the title words just before it), and the
@@ -693,6 +707,14 @@ mod tests {
             .map(|a| a.speaker)
             .collect();
         assert_eq!(speakers, vec![Some("Rush Limbaugh".to_string())]);
+    }
+
+    #[test]
+    fn a_headline_name_stops_at_the_headline_verb() {
+        assert_eq!(before_headline_verb(&["Obama", "Says", "African-American"]), ["Obama"]);
+        assert_eq!(before_headline_verb(&["Lindsey", "Graham", "Warns"]), ["Lindsey", "Graham"]);
+        assert_eq!(before_headline_verb(&["Edward", "Said"]), ["Edward", "Said"]);
+        assert_eq!(before_headline_verb(&["Says"]), ["Says"], "a lone word is left to the other checks");
     }
 
     #[test]
