@@ -69,8 +69,8 @@ impl<'r> People<'r> {
     pub fn mention(&mut self, parts: &[&str], titles: &[&str], pos: usize, possessive: bool) -> Option<usize> {
         let parts: Vec<&str> =
             parts.iter().copied().filter(|p| !SUFFIXES.contains(p) && p.chars().any(char::is_alphabetic)).collect();
-        let last = (*parts.last()?).to_lowercase();
-        let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
+        let last = name_key(parts.last()?);
+        let first = (parts.len() > 1).then(|| name_key(parts[0]));
         // "Mrs. Clinton" after "Bill Clinton" is not him.
         let honorific = titles.iter().find_map(|t| lexicon::lookup(GENDERED_HONORIFICS, t));
         let person = match self.find(&last, first.as_deref(), honorific) {
@@ -93,8 +93,8 @@ impl<'r> People<'r> {
     /// The person already known by the name `parts` (titles excluded), without recording
     /// a mention.
     pub fn known(&self, parts: &[&str]) -> Option<usize> {
-        let last = parts.last()?.to_lowercase();
-        let first = (parts.len() > 1).then(|| parts[0].to_lowercase());
+        let last = name_key(parts.last()?);
+        let first = (parts.len() > 1).then(|| name_key(parts[0]));
         self.find(&last, first.as_deref(), None).filter(|&i| self.persons[i].last == last)
     }
 
@@ -299,12 +299,28 @@ fn is_initial(part: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
 }
 
+/// A name word as people are matched on it: lowercase, and with the typographic
+/// apostrophe written as the plain one, since one article may spell O'Neill both ways.
+fn name_key(word: &str) -> String {
+    let lower = word.to_lowercase();
+    if lower.contains('\u{2019}') {
+        lower.replace('\u{2019}', "'")
+    } else {
+        lower
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn people() -> People<'static> {
         People::new(Roster::builtin(), NaiveDate::from_ymd_opt(2017, 3, 2))
+    }
+
+    #[test]
+    fn apostrophes_of_either_kind_name_one_person() {
+        assert_eq!(name_key("O\u{2019}Neill"), name_key("O'Neill"));
     }
 
     #[test]
