@@ -326,6 +326,23 @@ fn remove_deleted(
     gone.len() as u64
 }
 
+/// The writer as the worker threads share it. tantivy's `IndexWriter::run` takes its
+/// opstamps first and queues the batch's delete after, so two threads running batches at
+/// once can queue deletes out of opstamp order; tantivy then applies the late, older delete
+/// to a segment already flushed and drops the file's new paragraphs with its old ones
+/// (seen as lost files with small commits). One batch at a time keeps the queue in order.
+struct BatchWriter<'w> {
+    writer: &'w IndexWriter,
+    one_at_a_time: std::sync::Mutex<()>,
+}
+
+impl BatchWriter<'_> {
+    fn run(&self, batch: Vec<UserOperation>) -> tantivy::Result<u64> {
+        let _turn = self.one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
+        self.writer.run(batch)
+    }
+}
+
 fn run_chunk(
     chunk: &[CorpusFile],
     options: &IndexOptions,
@@ -336,6 +353,8 @@ fn run_chunk(
     progress: &dyn Progress,
 ) -> Vec<FileOutcome> {
     let next = AtomicU64::new(0);
+    let writer = BatchWriter { writer, one_at_a_time: std::sync::Mutex::new(()) };
+    let writer = &writer;
     let workers = options.threads.clamp(1, chunk.len().max(1));
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -411,7 +430,7 @@ fn index_file(
     file: &CorpusFile,
     options: &IndexOptions,
     annotator: Annotator,
-    writer: &IndexWriter,
+    writer: &BatchWriter,
     fields: &Fields,
     manifest: &Manifest,
 ) -> FileOutcome {

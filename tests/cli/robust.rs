@@ -566,6 +566,17 @@ fn killed_index_run_keeps_its_last_commit_and_a_rerun_completes_it() {
 }
 
 #[test]
+fn small_commits_on_two_threads_keep_every_file() {
+    // Each file is one delete-then-add batch; batches from two threads with a commit every
+    // few files once lost files (deletes queued out of order). The corpus is plain, so
+    // every one of its paragraphs must be there.
+    let corpus = generated_corpus();
+    index(&corpus, &["--commit-every", "5", "--threads", "2"])
+        .expect(0, &[&format!("holds {GENERATED_FILES} articles, {} paragraphs", 2 * GENERATED_FILES)]);
+    assert_eq!(indexed_state(&corpus.index()).0, 2 * GENERATED_FILES as u64);
+}
+
+#[test]
 fn search_and_a_second_index_while_an_index_run_is_in_progress() {
     let corpus = generated_corpus();
     let mut child = start_index(&corpus, &[]);
