@@ -15,6 +15,7 @@ mod error;
 pub mod eval;
 pub mod export;
 pub mod index;
+mod parallel;
 pub mod push;
 pub mod roster;
 pub mod search;

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tantivy::indexer::UserOperation;
@@ -352,33 +351,14 @@ fn run_chunk(
     manifest: &Manifest,
     progress: &dyn Progress,
 ) -> Vec<FileOutcome> {
-    let next = AtomicU64::new(0);
     let writer = BatchWriter { writer, one_at_a_time: std::sync::Mutex::new(()) };
-    let writer = &writer;
-    let workers = options.threads.clamp(1, chunk.len().max(1));
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut outcomes = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                        let Some(file) = chunk.get(i) else { break };
-                        let outcome = index_file(file, options, annotator, writer, fields, manifest);
-                        if let FileOutcome::Failed { error, .. } = &outcome {
-                            progress.warn(error);
-                        }
-                        progress.advance(file.size);
-                        outcomes.push((i, outcome));
-                    }
-                    outcomes
-                })
-            })
-            .collect();
-        let mut all: Vec<(usize, FileOutcome)> =
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
-        all.sort_by_key(|(i, _)| *i);
-        all.into_iter().map(|(_, o)| o).collect()
+    crate::parallel::map_in_order(chunk, options.threads, |file| {
+        let outcome = index_file(file, options, annotator, &writer, fields, manifest);
+        if let FileOutcome::Failed { error, .. } = &outcome {
+            progress.warn(error);
+        }
+        progress.advance(file.size);
+        outcome
     })
 }
 

@@ -364,31 +364,7 @@ impl FacetNames {
     /// a one-off `newsdex search` process, and segments are independent.
     fn segment_slabs(&self, readers: &[SegmentReader]) -> tantivy::Result<Vec<Arc<SegmentSlab>>> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let workers = cores.min(readers.len());
-        if workers <= 1 {
-            return readers.iter().map(|reader| self.segment_slab(reader)).collect();
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut read: Vec<(usize, tantivy::Result<Arc<SegmentSlab>>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(reader) = readers.get(i) else { break mine };
-                            mine.push((i, self.segment_slab(reader)));
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
-        });
-        read.sort_by_key(|(i, _)| *i);
-        read.into_iter().map(|(_, slab)| slab).collect()
+        crate::parallel::map_in_order(readers, cores, |reader| self.segment_slab(reader)).into_iter().collect()
     }
 
     fn segment_slab(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentSlab>> {
