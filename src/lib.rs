@@ -11,6 +11,7 @@ pub mod annotate;
 pub mod bench;
 pub mod clean;
 pub mod corpus;
+pub mod cpu;
 mod error;
 pub mod eval;
 pub mod export;

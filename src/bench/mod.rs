@@ -29,6 +29,41 @@ pub struct RunReport {
     pub peak_rss: u64,
     /// Index size on disk, bytes.
     pub index_bytes: u64,
+    /// CPU time of the whole process (all threads), seconds.
+    pub cpu_seconds: f64,
+    /// CPU seconds of newsdex's worker threads by stage (zero for the bare loop).
+    pub stages: StageSeconds,
+}
+
+/// [`crate::cpu::StageTimes`] in seconds, as the benchmark's child processes report them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageSeconds {
+    /// Reading and hashing files.
+    pub read: f64,
+    /// Decompressing and parsing.
+    pub parse: f64,
+    /// Cleaning and annotating.
+    pub annotate: f64,
+    /// Building and queueing tantivy documents.
+    pub documents: f64,
+}
+
+impl From<crate::cpu::StageTimes> for StageSeconds {
+    fn from(t: crate::cpu::StageTimes) -> StageSeconds {
+        StageSeconds {
+            read: t.read.as_secs_f64(),
+            parse: t.parse.as_secs_f64(),
+            annotate: t.annotate.as_secs_f64(),
+            documents: t.documents.as_secs_f64(),
+        }
+    }
+}
+
+impl StageSeconds {
+    /// All the stages together.
+    pub fn total(&self) -> f64 {
+        self.read + self.parse + self.annotate + self.documents
+    }
 }
 
 /// The baseline: read each `.json.gz` / `.json`, take `content_original`, split on blank
@@ -66,6 +101,7 @@ pub fn bare_loop(corpus: &Path, out: &Path, limit: Option<usize>) -> Result<RunR
     report.seconds = started.elapsed().as_secs_f64();
     report.peak_rss = peak_rss_bytes().unwrap_or(0);
     report.index_bytes = dir_size(out);
+    report.cpu_seconds = crate::cpu::process_time().as_secs_f64();
     Ok(report)
 }
 

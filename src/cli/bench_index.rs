@@ -63,6 +63,8 @@ pub fn run_newsdex_index(args: ChildArgs) -> anyhow::Result<ExitCode> {
         text_bytes: summary.bytes_read,
         peak_rss: bench::peak_rss_bytes().unwrap_or(0),
         index_bytes: bench::dir_size(&args.out),
+        cpu_seconds: newsdex::cpu::process_time().as_secs_f64(),
+        stages: summary.stage_cpu.into(),
     };
     writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
     Ok(ExitCode::SUCCESS)
@@ -131,6 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?;
     }
     writeln!(out, "newsdex / bare loop: {:.2} x wall time", full.seconds / bare.seconds)?;
+    print_cpu(&mut out, &bare, &full)?;
     writeln!(out, "index size / body text: {:.2}", full.index_bytes as f64 / bare.text_bytes as f64)?;
     writeln!(
         out,
@@ -149,6 +152,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     compare_fts5(&mut out, &corpus, work, &latencies)?;
     compare_ripgrep(&mut out, &corpus, &latencies)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the CPU went: the worker threads' stages, and the rest of the process (tantivy's
+/// indexing threads, merging, the walk), against the bare loop's total.
+fn print_cpu(out: &mut impl Write, bare: &RunReport, full: &RunReport) -> anyhow::Result<()> {
+    let s = &full.stages;
+    let rest = (full.cpu_seconds - s.total()).max(0.0);
+    writeln!(
+        out,
+        "CPU seconds: bare loop {:.1} ({:.2} cores busy)",
+        bare.cpu_seconds,
+        bare.cpu_seconds / bare.seconds
+    )?;
+    writeln!(
+        out,
+        "CPU seconds: newsdex {:.1} ({:.2} cores busy) = read {:.1} + parse {:.1} + clean and annotate {:.1} \
+         + documents {:.1} + tantivy and the rest {:.1}",
+        full.cpu_seconds,
+        full.cpu_seconds / full.seconds,
+        s.read,
+        s.parse,
+        s.annotate,
+        s.documents,
+        rest
+    )?;
+    Ok(())
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ use super::manifest::{FileEntry, Manifest, MANIFEST_PREFIX};
 use super::schema::{schema, Fields, SCHEMA_VERSION};
 use crate::annotate::{Annotator, ParagraphRecord};
 use crate::corpus::{self, CorpusFile, FieldMap, Format};
+use crate::cpu::{StageTimes, Stopwatch};
 use crate::{Error, Result};
 
 /// How to build an index.
@@ -87,6 +88,9 @@ pub struct IndexSummary {
     pub bytes_read: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// CPU time of the worker threads by stage (tantivy's own indexing threads are the
+    /// process's CPU time less these).
+    pub stage_cpu: StageTimes,
 }
 
 impl IndexSummary {
@@ -264,7 +268,7 @@ pub fn deleted_files(recorded: &BTreeMap<String, FileEntry>, roots: &[PathBuf], 
 
 /// The outcome of one file, sent from a worker to the coordinating thread.
 enum FileOutcome {
-    Indexed { label: String, entry: FileEntry, warnings: Vec<Error> },
+    Indexed { label: String, entry: FileEntry, warnings: Vec<Error>, cpu: StageTimes },
     Unchanged { label: String, entry: FileEntry },
     Failed { label: String, error: Error },
 }
@@ -376,6 +380,8 @@ pub struct AnnotatedFile {
     pub records: Vec<ParagraphRecord>,
     /// Recoverable problems met while reading.
     pub warnings: Vec<Error>,
+    /// CPU time spent parsing and annotating (the other stages stay zero).
+    pub cpu: StageTimes,
 }
 
 /// Reads the raw bytes of `file`, with their hash.
@@ -395,7 +401,9 @@ pub fn annotate_raw(
 ) -> Result<AnnotatedFile> {
     let (format, gzipped) = Format::of(&file.path)
         .ok_or_else(|| Error::parse(&file.path, None, "not a .txt, .json, .jsonl or .ndjson file"))?;
+    let mut watch = Stopwatch::start();
     let read = corpus::read_raw(raw, format, gzipped, &file.path, &file.label, fields)?;
+    let parse = watch.lap();
     let records = read.articles.iter().flat_map(|article| annotator.annotate(article)).collect();
     Ok(AnnotatedFile {
         hash,
@@ -403,6 +411,7 @@ pub fn annotate_raw(
         articles: read.articles.len() as u64,
         records,
         warnings: read.warnings,
+        cpu: StageTimes { parse, annotate: watch.lap(), ..StageTimes::default() },
     })
 }
 
@@ -415,10 +424,12 @@ fn index_file(
     manifest: &Manifest,
 ) -> FileOutcome {
     let label = file.label.clone();
+    let mut watch = Stopwatch::start();
     let (raw, hash) = match read_raw_file(file) {
         Ok(read) => read,
         Err(error) => return FileOutcome::Failed { label, error },
     };
+    let read_cpu = watch.lap();
     let mut entry =
         FileEntry { size: raw.len() as u64, modified_ns: file.modified_ns, hash, articles: 0, paragraphs: 0 };
     if let Some(old) = manifest.files.get(&label).filter(|old| old.hash == hash) {
@@ -439,6 +450,8 @@ fn index_file(
         }
     };
     drop(raw);
+    let mut cpu = StageTimes { read: read_cpu, ..annotated.cpu };
+    watch.lap();
     entry.articles = annotated.articles;
     entry.paragraphs = annotated.records.len() as u64;
     // One batch per file: the delete before the adds replaces the file's earlier
@@ -450,7 +463,8 @@ fn index_file(
     if let Err(e) = writer.run(batch) {
         return FileOutcome::Failed { label, error: Error::Tantivy(e) };
     }
-    FileOutcome::Indexed { label, entry, warnings: annotated.warnings }
+    cpu.documents = watch.lap();
+    FileOutcome::Indexed { label, entry, warnings: annotated.warnings, cpu }
 }
 
 fn apply_outcomes(
@@ -461,8 +475,9 @@ fn apply_outcomes(
 ) {
     for outcome in outcomes {
         match outcome {
-            FileOutcome::Indexed { label, entry, warnings } => {
+            FileOutcome::Indexed { label, entry, warnings, cpu } => {
                 summary.add_indexed(&entry, warnings, progress);
+                summary.stage_cpu.add(&cpu);
                 manifest.files.insert(label, entry);
             }
             FileOutcome::Unchanged { label, entry } => {
