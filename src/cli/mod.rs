@@ -82,6 +82,13 @@ enum BenchCommand {
     RunIndex(bench_index::ChildArgs),
 }
 
+impl Cli {
+    /// Whether the command runs until stopped (the server) rather than as a batch.
+    pub fn runs_until_stopped(&self) -> bool {
+        matches!(self.command, Command::Serve(_))
+    }
+}
+
 /// Where the index lives unless `--index` says otherwise.
 fn default_index_dir() -> PathBuf {
     PathBuf::from("index")
