@@ -5,6 +5,7 @@ mod annotate;
 mod bench_annotate;
 mod bench_index;
 mod bench_tagger;
+mod corpus_args;
 mod eval_attribution;
 mod eval_ner;
 mod export;

@@ -1,16 +1,13 @@
 //! `newsdex push`: annotate a corpus and import its paragraphs into a Typesense cluster;
 //! and the `--typesense` options `search` shares.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use newsdex::annotate::Annotator;
-use newsdex::index::Progress;
 use newsdex::push::query::RemoteSearch;
 use newsdex::push::{Client, PushOptions, DEFAULT_COLLECTION};
-use newsdex::tagger::Tagger;
 
+use super::corpus_args::CorpusArgs;
 use super::output;
 
 /// The environment variable read for the API key when `--api-key` is not given.
@@ -18,30 +15,16 @@ pub const API_KEY_ENV: &str = "NEWSDEX_TYPESENSE_API_KEY";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Directories or files to push: .txt, .json, .jsonl, .ndjson, each optionally .gz.
-    #[arg(default_value = "corpus")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    corpus: CorpusArgs,
     #[command(flatten)]
     server: ServerArgs,
     /// Drop the collection and push everything again.
     #[arg(long)]
     rebuild: bool,
-    /// JSON key for an article part, as ROLE=KEY (roles: title, body, date, source, url,
-    /// authors); repeatable.
-    #[arg(long = "field", value_name = "ROLE=KEY")]
-    fields: Vec<String>,
-    /// Roster file (see README) instead of the built-in US roster.
-    #[arg(long, value_name = "FILE")]
-    roster: Option<PathBuf>,
-    /// Reading and annotation threads (default: one per core).
-    #[arg(long)]
-    threads: Option<usize>,
     /// Paragraphs per import request.
     #[arg(long, default_value_t = 1000)]
     batch_size: usize,
-    /// No progress bar and no warnings, only the summary.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 /// Where the Typesense cluster is; `search` takes the same options, all optional.
@@ -79,28 +62,15 @@ pub fn remote_search(server: &ServerArgs) -> anyhow::Result<Option<RemoteSearch>
     Ok(server.client()?.map(|client| RemoteSearch::new(client, server.collection.clone())))
 }
 
-/// A progress reporter for `export` too.
-pub fn progress_bar(quiet: bool) -> impl Progress {
-    output::Bar::new(quiet, "files")
-}
-
-/// The annotator from `--roster`.
-pub fn annotator(roster: Option<&std::path::Path>) -> anyhow::Result<Annotator<'static>> {
-    Ok(Annotator::new(output::roster(roster)?, Tagger::builtin()))
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let client = args.server.client()?.context("push needs --typesense URL (a Typesense node)")?;
-    let mut options = PushOptions::new(args.server.collection.clone(), args.paths.clone());
-    options.fields = output::field_map(&args.fields)?;
+    let mut options = PushOptions::new(args.server.collection.clone(), args.corpus.paths.clone());
+    options.fields = args.corpus.field_map()?;
     options.rebuild = args.rebuild;
     options.batch_size = args.batch_size.max(1);
-    if let Some(threads) = args.threads {
-        options.threads = threads.max(1);
-    }
-    let annotator = annotator(args.roster.as_deref())?;
-    let progress = output::Bar::new(args.quiet, "files");
-    let summary = newsdex::push::push(&client, &options, annotator, &progress)?;
+    options.threads = args.corpus.threads_or(options.threads);
+    let progress = args.corpus.progress();
+    let summary = newsdex::push::push(&client, &options, args.corpus.annotator()?, &progress)?;
     eprintln!("{}", output::summary_line("pushed", &summary, &format!("collection {}", options.collection), "imports"));
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
