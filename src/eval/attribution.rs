@@ -289,33 +289,20 @@ pub struct Score {
     pub rules: BTreeMap<String, (usize, usize)>,
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
-
 impl Score {
     /// Share of predictions that are right (0 when there are none).
     pub fn precision(&self) -> f64 {
-        ratio(self.predicted_correct, self.predicted)
+        super::share(self.predicted_correct, self.predicted)
     }
 
     /// Share of gold attributions found (0 when there are none).
     pub fn recall(&self) -> f64 {
-        ratio(self.gold_found, self.gold)
+        super::share(self.gold_found, self.gold)
     }
 
     /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        }
+        super::f1(self.precision(), self.recall())
     }
 
     /// Adds one article's gold and predictions, keeping those the filters select.
@@ -625,7 +612,7 @@ impl fmt::Display for AttributionReport {
         }
         writeln!(f, "rule                      fired  precision")?;
         for (rule, (fired, correct)) in &self.sourced.rules {
-            writeln!(f, "{rule:24} {fired:6}  {:.3}", ratio(*correct, *fired))?;
+            writeln!(f, "{rule:24} {fired:6}  {:.3}", super::share(*correct, *fired))?;
         }
         if let Some(s) = &self.speakers {
             writeln!(f, "canonical speakers (hand-checked set)")?;
@@ -637,10 +624,10 @@ impl fmt::Display for AttributionReport {
                     c.rows,
                     c.found,
                     c.speaker_right,
-                    100.0 * ratio(c.speaker_right, c.found),
+                    100.0 * super::share(c.speaker_right, c.found),
                     c.party_right,
                     c.party_rows,
-                    100.0 * ratio(c.party_right, c.party_rows)
+                    100.0 * super::share(c.party_right, c.party_rows)
                 )
             };
             for (kind, c) in &s.by_kind {

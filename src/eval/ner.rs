@@ -25,30 +25,17 @@ pub struct TypeScore {
 impl TypeScore {
     /// Precision in percent (0 when nothing was predicted).
     pub fn precision(&self) -> f64 {
-        ratio(self.correct, self.predicted)
+        100.0 * super::share(self.correct, self.predicted)
     }
 
     /// Recall in percent (0 when there is no gold entity).
     pub fn recall(&self) -> f64 {
-        ratio(self.correct, self.gold)
+        100.0 * super::share(self.correct, self.gold)
     }
 
     /// F1 in percent.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        }
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        100.0 * a as f64 / b as f64
+        super::f1(self.precision(), self.recall())
     }
 }
 
