@@ -42,12 +42,7 @@ fn normalize_char(c: char) -> char {
 fn lower_char(c: char) -> char {
     let c = normalize_char(c);
     if c.is_ascii() {
-        let b = c as u8;
-        if b.is_ascii_digit() {
-            '0'
-        } else {
-            b.to_ascii_lowercase() as char
-        }
+        ascii_lower(c as u8) as char
     } else if c.is_uppercase() {
         c.to_lowercase().next().unwrap_or(c)
     } else {
@@ -59,12 +54,7 @@ fn lower_char(c: char) -> char {
 #[inline]
 fn shape_char(c: char) -> char {
     if c.is_ascii() {
-        match c {
-            'A'..='Z' => 'X',
-            'a'..='z' => 'x',
-            '0'..='9' => 'd',
-            _ => c,
-        }
+        ascii_shape(c as u8) as char
     } else if c.is_uppercase() {
         'X'
     } else if c.is_alphabetic() {
@@ -75,6 +65,63 @@ fn shape_char(c: char) -> char {
         normalize_char(c)
     }
 }
+
+/// [`lower_char`] of an ASCII char (already normalised).
+#[inline]
+const fn ascii_lower(b: u8) -> u8 {
+    if b.is_ascii_digit() {
+        b'0'
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+/// [`shape_char`] of an ASCII char.
+#[inline]
+const fn ascii_shape(b: u8) -> u8 {
+    match b {
+        b'A'..=b'Z' => b'X',
+        b'a'..=b'z' => b'x',
+        b'0'..=b'9' => b'd',
+        _ => b,
+    }
+}
+
+/// What [`TokenInfo::new`] needs of a char.
+#[derive(Debug, Clone, Copy)]
+struct CharFacts {
+    /// [`lower_char`].
+    lower: char,
+    /// [`shape_char`].
+    shape: char,
+    /// The char is a lowercase letter.
+    is_lower: bool,
+}
+
+impl CharFacts {
+    #[inline]
+    fn of(c: char) -> CharFacts {
+        CharFacts { lower: lower_char(c), shape: shape_char(c), is_lower: c.is_lowercase() }
+    }
+}
+
+/// [`CharFacts::of`] every ASCII char. Nearly all chars of English news are ASCII, and a
+/// table load per char is much cheaper than the normalising, case and shape branches.
+const ASCII_FACTS: [CharFacts; 128] = {
+    let mut table = [CharFacts { lower: '\0', shape: '\0', is_lower: false }; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        // The only ASCII char `normalize_char` changes.
+        let normal = if b == b'`' { b'\'' } else { b };
+        table[b as usize] = CharFacts {
+            lower: ascii_lower(normal) as char,
+            shape: ascii_shape(b) as char,
+            is_lower: b.is_ascii_lowercase(),
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Token property: contains an uppercase letter.
 pub(crate) const HAS_UPPER: u16 = 1;
@@ -107,14 +154,14 @@ impl TokenInfo {
     /// English news are ASCII, which skips UTF-8 decoding.
     pub(crate) fn new(word: &str) -> TokenInfo {
         if word.is_ascii() {
-            TokenInfo::from_chars(word.bytes().map(char::from))
+            TokenInfo::from_chars(word.bytes().map(|b| ASCII_FACTS[usize::from(b)]))
         } else {
-            TokenInfo::from_chars(word.chars())
+            TokenInfo::from_chars(word.chars().map(CharFacts::of))
         }
     }
 
     #[inline(always)]
-    fn from_chars(chars: impl Iterator<Item = char>) -> TokenInfo {
+    fn from_chars(chars: impl Iterator<Item = CharFacts>) -> TokenInfo {
         let mut lower = 0x51_7CC1_B727_220Au64;
         let mut short = 0x2545_F491_4F6C_DD1Du64;
         let mut last_shape = '\0';
@@ -123,9 +170,9 @@ impl TokenInfo {
         let mut all_lower = true;
         for (i, c) in chars.enumerate() {
             n_chars += 1;
-            all_lower &= c.is_lowercase();
-            lower = step(lower, lower_char(c) as u32);
-            let s = shape_char(c);
+            all_lower &= c.is_lower;
+            lower = step(lower, c.lower as u32);
+            let s = c.shape;
             if s != last_shape {
                 short = step(short, s as u32);
                 last_shape = s;
@@ -553,6 +600,14 @@ pub(crate) fn lower_hash(word: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_char_functions() {
+        for b in 0..128u8 {
+            let (table, computed) = (ASCII_FACTS[usize::from(b)], CharFacts::of(char::from(b)));
+            assert_eq!((table.lower, table.shape, table.is_lower), (computed.lower, computed.shape, computed.is_lower));
+        }
+    }
 
     #[test]
     fn curly_and_straight_apostrophes_share_features() {
