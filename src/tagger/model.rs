@@ -130,8 +130,10 @@ pub(crate) const BOTH_STAGES: usize = 2 * N_LABELS;
 /// One feature of a stage as stored in the file: key and its nonzero label weights.
 pub(crate) type SparseRow = (u32, Vec<(u8, i16)>);
 
-/// Features looked up together: their slots are found and prefetched in one pass.
-const SCORE_BATCH: usize = 64;
+/// Features looked up together: their slots are found and prefetched in one pass. Sixteen
+/// loads in flight are already more than a core tracks at once, and the batch's scratch
+/// arrays are zeroed on every call (most calls score the two label-history features).
+const SCORE_BATCH: usize = 16;
 
 impl<const W: usize> Default for Weights<W> {
     fn default() -> Self {
