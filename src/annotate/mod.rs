@@ -199,9 +199,13 @@ impl<'m> Annotator<'m> {
     /// Annotates every paragraph of `article`.
     pub fn annotate(&self, article: &Article) -> Vec<ParagraphRecord> {
         let mut people = People::new(self.roster, article.date);
-        let article_entities = self.tagger.entities(&article.body);
-        let mut analyses: Vec<Analysis> =
-            clean::paragraphs(article).into_iter().map(|p| analyse(p, &article.body, &article_entities)).collect();
+        // The body is tokenized once, for the tagger and for every paragraph.
+        let body_spans = tagger::tokenize(&article.body);
+        let article_entities = self.tagger.entities_of_tokens(&article.body, &body_spans);
+        let mut analyses: Vec<Analysis> = clean::paragraphs(article)
+            .into_iter()
+            .map(|p| analyse(p, &article.body, &body_spans, &article_entities))
+            .collect();
         let first_paragraph = analyses.first().map_or(article.body.len(), |a| a.paragraph.start);
         register_headline_people(&article.body, &article_entities, first_paragraph, &mut people);
         let mut anonymous: Vec<Speaker> = Vec::new();
@@ -328,8 +332,13 @@ fn blocks(raw: &str) -> Vec<(usize, usize)> {
 /// Tokens of the paragraph and the article's entity spans that fall inside it (tagged once
 /// per article, so a name is tagged consistently across paragraphs), cleaned up and made
 /// relative to the paragraph.
-fn analyse(paragraph: Paragraph, body: &str, article_entities: &[EntitySpan]) -> Analysis {
-    let spans = tagger::tokenize(&paragraph.text);
+fn analyse(
+    paragraph: Paragraph,
+    body: &str,
+    body_spans: &[(usize, usize)],
+    article_entities: &[EntitySpan],
+) -> Analysis {
+    let spans = paragraph_tokens(&paragraph, body_spans);
     let first = article_entities.partition_point(|e| e.start < paragraph.start);
     let entities = article_entities[first..]
         .iter()
@@ -339,6 +348,18 @@ fn analyse(paragraph: Paragraph, body: &str, article_entities: &[EntitySpan]) ->
         .map(|e| EntitySpan { start: e.start - paragraph.start, end: e.end - paragraph.start, kind: e.kind })
         .collect();
     Analysis { paragraph, spans, entity_people: Vec::new(), entities, pending: Vec::new() }
+}
+
+/// The tokens of `paragraph`, relative to it, from the tokens of the whole body. They are
+/// the tokens of its text: a paragraph starts and ends next to whitespace or the body's
+/// ends, and its line breaks, turned into spaces, separate tokens either way.
+fn paragraph_tokens(paragraph: &Paragraph, body_spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let first = body_spans.partition_point(|&(s, _)| s < paragraph.start);
+    body_spans[first..]
+        .iter()
+        .take_while(|&&(s, _)| s < paragraph.end)
+        .map(|&(s, e)| (s - paragraph.start, e - paragraph.start))
+        .collect()
 }
 
 /// Cuts an entity span at a quote mark or a comma and trims punctuation from its ends;
@@ -657,6 +678,43 @@ fn record(article: &Article, a: Analysis, people: &People, acronyms: &HashMap<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn body_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const LINES: &[&str] = &[
+            "Mr. Smith said: \u{201c}We\u{2019}ll see.\u{201d}",
+            "  U.S. officials (who declined) met\tthe \u{feff}press\u{200b}today... ",
+            "\u{0}\u{7}odd\u{85}controls\u{a0}and spaces",
+            "It's don't 'em -- well\u{2014}no.",
+        ];
+        const BREAKS: &[&str] = &["\n", "\n\n", "\r\n", "\r\n\r\n", " \n \n", "\u{2029}", "\n\u{a0}\n"];
+        let line = prop_oneof![proptest::sample::select(LINES).prop_map(str::to_owned), "\\PC{0,30}", ".{0,20}"];
+        proptest::collection::vec((line, proptest::sample::select(BREAKS)), 0..12)
+            .prop_map(|parts| parts.into_iter().flat_map(|(l, b)| [l, b.to_owned()]).collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The tokens a paragraph takes from the body's are those of its own text.
+        #[test]
+        fn paragraph_tokens_are_the_tokens_of_its_text(body in body_strategy()) {
+            let article = Article {
+                path: "t.txt".into(),
+                position: 0,
+                title: None,
+                body: body.clone(),
+                date: None,
+                source: None,
+                url: None,
+                authors: Vec::new(),
+            };
+            let body_spans = tagger::tokenize(&body);
+            for p in clean::paragraphs(&article) {
+                proptest::prop_assert_eq!(paragraph_tokens(&p, &body_spans), tagger::tokenize(&p.text));
+            }
+        }
+    }
 
     /// Annotates `body` as one article and returns (rule, speaker) of each attribution.
     fn attributions(body: &str) -> Vec<(String, Option<String>)> {

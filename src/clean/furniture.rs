@@ -1,5 +1,9 @@
 //! Page furniture: captions, headings and boilerplate that scrapers mix into article text.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use super::ParagraphKind;
 
 /// Openings of promotions, credits and calls to action. Sorted; matched case-sensitively
@@ -72,10 +76,7 @@ pub(super) fn classify(text: &str, had_copies: bool) -> ParagraphKind {
     let text = text.trim();
     if BOILERPLATE_OPENINGS.iter().any(|p| text.starts_with(p)) {
         ParagraphKind::Boilerplate
-    } else if had_copies
-        || CAPTION_OPENINGS.iter().any(|p| text.starts_with(p))
-        || CAPTION_CREDITS.iter().any(|c| text.contains(c))
-    {
+    } else if had_copies || CAPTION_OPENINGS.iter().any(|p| text.starts_with(p)) || has_caption_credit(text) {
         ParagraphKind::Caption
     } else if looks_like_heading(text) {
         ParagraphKind::Heading
@@ -84,12 +85,24 @@ pub(super) fn classify(text: &str, had_copies: bool) -> ParagraphKind {
     }
 }
 
+/// Whether `text` holds one of [`CAPTION_CREDITS`]. Every paragraph is searched for each,
+/// so the searchers are built once rather than per paragraph and credit.
+fn has_caption_credit(text: &str) -> bool {
+    static FINDERS: LazyLock<Vec<Finder<'static>>> =
+        LazyLock::new(|| CAPTION_CREDITS.iter().map(|c| Finder::new(c.as_bytes())).collect());
+    FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some())
+}
+
 /// A short line that starts with a capital and does not end like a sentence or a quote.
 fn looks_like_heading(text: &str) -> bool {
+    // Most paragraphs are longer: settle them before scanning for words.
+    if text.len() > 100 {
+        return false;
+    }
     let words = text.split_whitespace().count();
     let starts_capital = text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let ends_open = !text.ends_with(['.', '!', '?', ',', ';', ':', '"', '\'', ')', '\u{201d}', '\u{2019}', '\u{2026}']);
-    (1..=MAX_HEADING_WORDS).contains(&words) && text.len() <= 100 && starts_capital && ends_open
+    (1..=MAX_HEADING_WORDS).contains(&words) && starts_capital && ends_open
 }
 
 #[cfg(test)]
@@ -119,6 +132,15 @@ mod tests {
         for (text, kind) in cases {
             assert_eq!(classify(text, false), kind, "{text}");
         }
+    }
+
+    #[test]
+    fn every_credit_marks_a_caption() {
+        for credit in CAPTION_CREDITS {
+            let text = format!("The senator at the hearing. {credit} Jane Doe");
+            assert!(has_caption_credit(&text), "{text}");
+        }
+        assert!(!has_caption_credit("The senator spoke about photos and images."));
     }
 
     #[test]

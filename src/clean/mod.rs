@@ -103,12 +103,25 @@ fn is_title_copy(article: &Article, so_far: &[Paragraph], block_text: &str) -> b
     so_far.is_empty() && article.title.as_deref().is_some_and(|t| t.trim() == block_text)
 }
 
+/// `body` cut after every `\n` and `\r`, as `split_inclusive(['\n', '\r'])` cuts it, with
+/// the breaks found by memchr: the char pattern decoded and tested every char of every body.
+fn line_pieces(body: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr2_iter(b'\n', b'\r', body.as_bytes()).map(|i| i + 1).chain(std::iter::once(body.len()));
+    let mut start = 0;
+    ends.filter_map(move |end| {
+        // Both breaks are ASCII, so every cut is on a char boundary.
+        let piece = &body[start..end];
+        start = end;
+        (!piece.is_empty()).then_some(piece)
+    })
+}
+
 /// Runs of non-blank lines, separated by blank ones.
 fn blocks(body: &str) -> Vec<Vec<Line>> {
     let mut blocks = Vec::new();
     let mut current = Vec::new();
     let mut start = 0;
-    for piece in body.split_inclusive(['\n', '\r']) {
+    for piece in line_pieces(body) {
         let end = start + piece.len();
         let content_end = end - piece.ends_with(['\n', '\r']) as usize;
         if piece == "\n" && body[..start].ends_with('\r') {
@@ -267,6 +280,13 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Bodies are cut into lines exactly as the standard library's split cuts them.
+        #[test]
+        fn line_pieces_cut_like_split_inclusive(body in body_strategy()) {
+            let expected: Vec<&str> = body.split_inclusive(['\n', '\r']).collect();
+            proptest::prop_assert_eq!(line_pieces(&body).collect::<Vec<_>>(), expected);
+        }
 
         /// Every paragraph is its span of the body, on char boundaries, with line breaks
         /// turned into spaces.

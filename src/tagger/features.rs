@@ -5,6 +5,7 @@
 //! or the hash function means bumping [`super::model::FORMAT_VERSION`] and retraining.
 
 use super::wordclass::{caps, coarse, fine, WordClass};
+use super::IdMap;
 
 /// Multiplier from the golden ratio, used by the string hash.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -42,12 +43,7 @@ fn normalize_char(c: char) -> char {
 fn lower_char(c: char) -> char {
     let c = normalize_char(c);
     if c.is_ascii() {
-        let b = c as u8;
-        if b.is_ascii_digit() {
-            '0'
-        } else {
-            b.to_ascii_lowercase() as char
-        }
+        ascii_lower(c as u8) as char
     } else if c.is_uppercase() {
         c.to_lowercase().next().unwrap_or(c)
     } else {
@@ -59,12 +55,7 @@ fn lower_char(c: char) -> char {
 #[inline]
 fn shape_char(c: char) -> char {
     if c.is_ascii() {
-        match c {
-            'A'..='Z' => 'X',
-            'a'..='z' => 'x',
-            '0'..='9' => 'd',
-            _ => c,
-        }
+        ascii_shape(c as u8) as char
     } else if c.is_uppercase() {
         'X'
     } else if c.is_alphabetic() {
@@ -74,6 +65,78 @@ fn shape_char(c: char) -> char {
     } else {
         normalize_char(c)
     }
+}
+
+/// [`lower_char`] of an ASCII char (already normalised).
+#[inline]
+const fn ascii_lower(b: u8) -> u8 {
+    if b.is_ascii_digit() {
+        b'0'
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+/// [`shape_char`] of an ASCII char.
+#[inline]
+const fn ascii_shape(b: u8) -> u8 {
+    match b {
+        b'A'..=b'Z' => b'X',
+        b'a'..=b'z' => b'x',
+        b'0'..=b'9' => b'd',
+        _ => b,
+    }
+}
+
+/// What [`TokenInfo::new`] needs of a char.
+#[derive(Debug, Clone, Copy)]
+struct CharFacts {
+    /// [`normalize_char`].
+    normal: char,
+    /// [`lower_char`].
+    lower: char,
+    /// [`shape_char`].
+    shape: char,
+    /// The char is a lowercase letter.
+    is_lower: bool,
+}
+
+impl CharFacts {
+    #[inline]
+    fn of(c: char) -> CharFacts {
+        CharFacts { normal: normalize_char(c), lower: lower_char(c), shape: shape_char(c), is_lower: c.is_lowercase() }
+    }
+}
+
+/// [`CharFacts::of`] every ASCII char. Nearly all chars of English news are ASCII, and a
+/// table load per char is much cheaper than the normalising, case and shape branches.
+const ASCII_FACTS: [CharFacts; 128] = {
+    let mut table = [CharFacts { normal: '\0', lower: '\0', shape: '\0', is_lower: false }; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        // The only ASCII char `normalize_char` changes.
+        let normal = if b == b'`' { b'\'' } else { b };
+        table[b as usize] = CharFacts {
+            normal: normal as char,
+            lower: ascii_lower(normal) as char,
+            shape: ascii_shape(b) as char,
+            is_lower: b.is_ascii_lowercase(),
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Calls `$f` (generic over the iterator) with the [`CharFacts`] of the chars of `$word`:
+/// from [`ASCII_FACTS`] when the word is ASCII, which skips UTF-8 decoding too.
+macro_rules! with_char_facts {
+    ($word:expr, $f:path) => {
+        if $word.is_ascii() {
+            $f($word.bytes().map(|b| ASCII_FACTS[usize::from(b)]))
+        } else {
+            $f($word.chars().map(CharFacts::of))
+        }
+    };
 }
 
 /// Token property: contains an uppercase letter.
@@ -103,18 +166,13 @@ pub(crate) struct TokenInfo {
 }
 
 impl TokenInfo {
-    /// Computes the facts for one token in a single pass over its chars. Most words of
-    /// English news are ASCII, which skips UTF-8 decoding.
+    /// Computes the facts for one token in a single pass over its chars.
     pub(crate) fn new(word: &str) -> TokenInfo {
-        if word.is_ascii() {
-            TokenInfo::from_chars(word.bytes().map(char::from))
-        } else {
-            TokenInfo::from_chars(word.chars())
-        }
+        with_char_facts!(word, TokenInfo::from_chars)
     }
 
     #[inline(always)]
-    fn from_chars(chars: impl Iterator<Item = char>) -> TokenInfo {
+    fn from_chars(chars: impl Iterator<Item = CharFacts>) -> TokenInfo {
         let mut lower = 0x51_7CC1_B727_220Au64;
         let mut short = 0x2545_F491_4F6C_DD1Du64;
         let mut last_shape = '\0';
@@ -123,9 +181,9 @@ impl TokenInfo {
         let mut all_lower = true;
         for (i, c) in chars.enumerate() {
             n_chars += 1;
-            all_lower &= c.is_lowercase();
-            lower = step(lower, lower_char(c) as u32);
-            let s = shape_char(c);
+            all_lower &= c.is_lower;
+            lower = step(lower, c.lower as u32);
+            let s = c.shape;
             if s != last_shape {
                 short = step(short, s as u32);
                 last_shape = s;
@@ -186,11 +244,11 @@ const SUFFIX_SEED: u64 = 0xA54F_F53A_5F1D_36F1;
 
 /// The hashes of the 1-4 char suffixes of the lowercase form of `word` (as many as it has
 /// chars).
-#[inline]
-fn suffix_hashes(word: &str, out: &mut [u64; 4]) {
+#[inline(always)]
+fn suffix_hashes(chars: impl DoubleEndedIterator<Item = CharFacts>, out: &mut [u64; 4]) {
     let mut s = SUFFIX_SEED;
-    for (k, c) in word.chars().rev().take(4).enumerate() {
-        s = step(s, lower_char(c) as u32);
+    for (k, c) in chars.rev().take(4).enumerate() {
+        s = step(s, c.lower as u32);
         out[k] = s;
     }
 }
@@ -199,15 +257,25 @@ fn suffix_hashes(word: &str, out: &mut [u64; 4]) {
 /// it has three chars or more, its three-char suffix hash (as in [`WordHashes`]).
 #[inline]
 pub(crate) fn exact_and_suffix3(word: &str) -> (u64, Option<u64>) {
-    let exact = word.chars().fold(EXACT_SEED, |h, c| step(h, normalize_char(c) as u32));
+    with_char_facts!(word, exact_and_suffix3_of)
+}
+
+#[inline(always)]
+fn exact_and_suffix3_of(chars: impl DoubleEndedIterator<Item = CharFacts> + Clone) -> (u64, Option<u64>) {
+    let exact = chars.clone().fold(EXACT_SEED, |h, c| step(h, c.normal as u32));
     let mut suffix = [0; 4];
-    suffix_hashes(word, &mut suffix);
-    let has_three = word.chars().nth(2).is_some();
+    let has_three = chars.clone().nth(2).is_some();
+    suffix_hashes(chars, &mut suffix);
     (exact, has_three.then_some(suffix[2]))
 }
 
 impl WordHashes {
     pub(crate) fn new(word: &str) -> WordHashes {
+        with_char_facts!(word, WordHashes::from_chars)
+    }
+
+    #[inline(always)]
+    fn from_chars(chars: impl DoubleEndedIterator<Item = CharFacts> + Clone) -> WordHashes {
         let mut out = WordHashes::default();
         let mut exact = EXACT_SEED;
         let mut long = 0x0FED_CBA9_8765_4321u64;
@@ -215,9 +283,9 @@ impl WordHashes {
         let mut run = 0usize;
         let mut p = 0x3C6E_F372_FE94_F82Bu64;
         let mut n = 0usize;
-        for c in word.chars() {
-            exact = step(exact, normalize_char(c) as u32);
-            let s = shape_char(c);
+        for c in chars.clone() {
+            exact = step(exact, c.normal as u32);
+            let s = c.shape;
             if s == last_shape {
                 run += 1;
             } else {
@@ -229,12 +297,12 @@ impl WordHashes {
                 long = step(long, s as u32);
             }
             if n < 4 {
-                p = step(p, lower_char(c) as u32);
+                p = step(p, c.lower as u32);
                 out.prefix[n] = p;
             }
             n += 1;
         }
-        suffix_hashes(word, &mut out.suffix);
+        suffix_hashes(chars, &mut out.suffix);
         out.exact = exact;
         out.long_shape = long;
         out.n_affix = n.min(4);
@@ -476,7 +544,7 @@ const MAX_OCCURRENCES: usize = 8;
 /// for tokens that are not capitalised or have no such evidence.
 pub(crate) fn aggregate_contexts(info: &[TokenInfo], sentences: &[std::ops::Range<usize>]) -> AggregatedContexts {
     // Capitalised tokens grouped by word (sorted, so each group is in document order),
-    // and the words that occur in lowercase; two allocations per document, none per word.
+    // and the lowercase tokens; a few allocations per document, none per word.
     let mut occurrences: Vec<(u64, u32)> = Vec::new();
     let mut lowercase: Vec<u64> = Vec::new();
     let mut sentence_of = vec![0u32; info.len()];
@@ -491,7 +559,14 @@ pub(crate) fn aggregate_contexts(info: &[TokenInfo], sentences: &[std::ops::Rang
         }
     }
     occurrences.sort_unstable();
-    lowercase.sort_unstable();
+    // Which capitalised words also occur in lowercase: one lookup per lowercase token in
+    // the few capitalised words costs less than sorting the many lowercase tokens.
+    let mut also_lowercase: IdMap<bool> = occurrences.iter().map(|&(w, _)| (w, false)).collect();
+    for w in &lowercase {
+        if let Some(seen) = also_lowercase.get_mut(w) {
+            *seen = true;
+        }
+    }
     let context = |j: usize, left: bool| -> u64 {
         let r = &sentences[sentence_of[j] as usize];
         if left {
@@ -503,7 +578,7 @@ pub(crate) fn aggregate_contexts(info: &[TokenInfo], sentences: &[std::ops::Rang
     let mut out = AggregatedContexts { ranges: vec![(0, 0); info.len()], hashes: Vec::new() };
     let mut ctx: Vec<u64> = Vec::with_capacity(2 * MAX_OCCURRENCES + 1);
     for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
-        let in_lowercase = lowercase.binary_search(&group[0].0).is_ok();
+        let in_lowercase = also_lowercase.get(&group[0].0).copied().unwrap_or_default();
         if group.len() < 2 && !in_lowercase {
             continue;
         }
@@ -553,6 +628,15 @@ pub(crate) fn lower_hash(word: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_char_functions() {
+        for b in 0..128u8 {
+            let (table, computed) = (ASCII_FACTS[usize::from(b)], CharFacts::of(char::from(b)));
+            let facts = |f: CharFacts| (f.normal, f.lower, f.shape, f.is_lower);
+            assert_eq!(facts(table), facts(computed));
+        }
+    }
 
     #[test]
     fn curly_and_straight_apostrophes_share_features() {

@@ -190,12 +190,17 @@ impl Tagger {
     /// Finds the named entities in raw news text (a paragraph or a whole article), which
     /// is tokenized with [`tokenize`], split into sentences and tagged as one document.
     pub fn entities(&self, text: &str) -> Vec<EntitySpan> {
-        let spans = tokenize(text);
+        self.entities_of_tokens(text, &tokenize(text))
+    }
+
+    /// [`Tagger::entities`] of `text` already tokenized into `spans` by [`tokenize`], for a
+    /// caller that needs the tokens too.
+    pub fn entities_of_tokens(&self, text: &str, spans: &[(usize, usize)]) -> Vec<EntitySpan> {
         if spans.is_empty() {
             return Vec::new();
         }
         let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
-        let ranges = tokenize::sentences(text, &spans);
+        let ranges = tokenize::sentences(text, spans);
         let sentences: Vec<&[&str]> = ranges.iter().map(|r| &words[r.clone()]).collect();
         let prep = PreparedDoc::new(&sentences, &self.model);
         let labels = self.model.tag(&prep);

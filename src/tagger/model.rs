@@ -130,8 +130,10 @@ pub(crate) const BOTH_STAGES: usize = 2 * N_LABELS;
 /// One feature of a stage as stored in the file: key and its nonzero label weights.
 pub(crate) type SparseRow = (u32, Vec<(u8, i16)>);
 
-/// Features looked up together: their slots are found and prefetched in one pass.
-const SCORE_BATCH: usize = 64;
+/// Features looked up together: their slots are found and prefetched in one pass. Sixteen
+/// loads in flight are already more than a core tracks at once, and the batch's scratch
+/// arrays are zeroed on every call (most calls score the two label-history features).
+const SCORE_BATCH: usize = 16;
 
 impl<const W: usize> Default for Weights<W> {
     fn default() -> Self {
@@ -228,12 +230,19 @@ impl<const W: usize> Weights<W> {
     }
 }
 
-/// Adds a row of weights to scores.
+/// Adds a row of weights to scores. Both lengths are fixed so that the compiler widens
+/// and adds the row with vector instructions instead of one label at a time.
 #[inline(always)]
-fn add_row(scores: &mut [i32; N_LABELS], row: &[i16]) {
+fn add_row(scores: &mut [i32; N_LABELS], row: &[i16; N_LABELS]) {
     for (score, &w) in scores.iter_mut().zip(row) {
         *score += i32::from(w);
     }
+}
+
+/// The columns of one stage in a row of a two-stage table, starting at `offset`.
+#[inline(always)]
+fn stage_row(row: &[i16; BOTH_STAGES], offset: usize) -> &[i16; N_LABELS] {
+    row[offset..].first_chunk().expect("a stage's columns lie inside the row")
 }
 
 /// Asks the CPU to start loading the cache line of `value`; the caller reads it a little
@@ -264,9 +273,8 @@ impl Weights<BOTH_STAGES> {
     #[inline]
     fn add_both(&self, features: &[u64], first: &mut [i32; N_LABELS], second: &mut [i32; N_LABELS]) {
         self.for_each_row(features, |row| {
-            let (a, b) = row.split_at(N_LABELS);
-            add_row(first, a);
-            add_row(second, b);
+            add_row(first, stage_row(row, 0));
+            add_row(second, stage_row(row, N_LABELS));
         });
     }
 
@@ -286,7 +294,7 @@ struct Stage<'a> {
 impl Scorer for Stage<'_> {
     #[inline]
     fn add_scores(&self, features: &[u64], scores: &mut [i32; N_LABELS]) {
-        self.weights.for_each_row(features, |row| add_row(scores, &row[self.offset..]));
+        self.weights.for_each_row(features, |row| add_row(scores, stage_row(row, self.offset)));
     }
 }
 
@@ -554,6 +562,13 @@ impl<'a> PreparedDoc<'a> {
         classes: &WordClasses,
     ) -> PreparedDoc<'a> {
         let mut doc = PreparedDoc::default();
+        // One allocation per vector and document, not a doubling per few sentences.
+        let n_tokens = sentences.iter().map(|s| s.as_ref().len()).sum();
+        doc.words.reserve_exact(n_tokens);
+        doc.info.reserve_exact(n_tokens);
+        doc.gaz.reserve_exact(n_tokens);
+        doc.all_caps.reserve_exact(sentences.len());
+        doc.sentences.reserve_exact(sentences.len());
         let mut marks = Vec::new();
         for s in sentences {
             let s = s.as_ref();
@@ -703,9 +718,46 @@ impl Beam {
         scorer: &impl Scorer,
     ) {
         let info = &view.info[i];
+        self.next.clear();
+        if self.hyps.iter().all(|h| !is_scored(info, h.prev)) {
+            self.extend_outside(gold);
+        } else {
+            self.extend_scored(view, i, gold, static_scores, scorer);
+        }
+        self.starts.push(self.history.len());
+        self.history.extend(self.next.iter().map(|h| (h.prev, h.parent)));
+        std::mem::swap(&mut self.hyps, &mut self.next);
+    }
+
+    /// Extends every hypothesis by O at a token none of them scores (most tokens). The
+    /// hypotheses are in rank order and all gain nothing, so offering them one by one
+    /// would keep the first of each previous label in the same order: do that directly.
+    fn extend_outside(&mut self, gold: Option<u8>) {
+        for (j, h) in self.hyps.iter().enumerate() {
+            if self.next.iter().all(|o| o.prev2 != h.prev) {
+                self.next.push(Hypothesis {
+                    score: h.score,
+                    prev: 0,
+                    prev2: h.prev,
+                    parent: j as u8,
+                    on_gold: h.on_gold && gold == Some(0),
+                });
+            }
+        }
+    }
+
+    /// Extends the hypotheses by every label allowed at a token some of them score.
+    fn extend_scored(
+        &mut self,
+        view: &SentenceView<'_>,
+        i: usize,
+        gold: Option<u8>,
+        static_scores: &mut impl FnMut(usize, &mut [i32; N_LABELS]),
+        scorer: &impl Scorer,
+    ) {
+        let info = &view.info[i];
         let mut token: Option<[i32; N_LABELS]> = None;
         let closes = closes_here(view.info, i);
-        self.next.clear();
         for (j, h) in self.hyps.iter().enumerate() {
             let extend = |l: u8, score: i64| Hypothesis {
                 score,
@@ -731,9 +783,6 @@ impl Beam {
                 offer(&mut self.next, self.width, extend(l, h.score + i64::from(scores[usize::from(l)])));
             }
         }
-        self.starts.push(self.history.len());
-        self.history.extend(self.next.iter().map(|h| (h.prev, h.parent)));
-        std::mem::swap(&mut self.hyps, &mut self.next);
     }
 
     /// True while the gold labelling is among the hypotheses (training only).
@@ -1003,6 +1052,39 @@ mod tests {
             }
             let ids = |v: &[Hypothesis]| v.iter().map(|h| (h.score, h.parent, h.prev)).collect::<Vec<_>>();
             assert_eq!(ids(&beam), ids(&expected), "round {round}");
+        }
+    }
+
+    #[test]
+    fn extending_by_outside_keeps_what_offering_would() {
+        let mut x = 99u64;
+        for round in 0..200 {
+            let mut beam = Beam::default();
+            for parent in 0..BEAM as u8 {
+                x = crate::tagger::features::mix(x, round);
+                let h = Hypothesis {
+                    score: (x % 5) as i64,
+                    prev: (x % 3) as u8,
+                    prev2: parent,
+                    parent,
+                    on_gold: x % 2 == 0,
+                };
+                offer(&mut beam.hyps, BEAM, h);
+            }
+            let mut expected = Vec::new();
+            for (j, h) in beam.hyps.iter().enumerate() {
+                let on_gold = h.on_gold;
+                offer(
+                    &mut expected,
+                    BEAM,
+                    Hypothesis { score: h.score, prev: 0, prev2: h.prev, parent: j as u8, on_gold },
+                );
+            }
+            beam.extend_outside(Some(0));
+            let ids = |v: &[Hypothesis]| {
+                v.iter().map(|h| (h.score, h.prev, h.prev2, h.parent, h.on_gold)).collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&beam.next), ids(&expected), "round {round}");
         }
     }
 
