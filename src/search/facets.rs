@@ -111,11 +111,17 @@ impl FacetNames {
 
     /// Forgets segments not in `live` (after merges).
     pub fn retain(&self, live: &[SegmentId]) {
-        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        let before = names.len();
-        names.retain(|(segment, _), _| live.contains(segment));
-        let new_segment = live.iter().any(|segment| !names.keys().any(|(s, _)| s == segment));
-        if names.len() != before || new_segment {
+        // The names lock is let go before the space lock is taken: a search building the
+        // space holds that lock while its threads read names, so holding both here in the
+        // other order deadlocked concurrent first searches.
+        let changed = {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            let before = names.len();
+            names.retain(|(segment, _), _| live.contains(segment));
+            let new_segment = live.iter().any(|segment| !names.keys().any(|(s, _)| s == segment));
+            names.len() != before || new_segment
+        };
+        if changed {
             // Matches were computed over other segments.
             self.matches.lock().unwrap_or_else(|e| e.into_inner()).clear();
             self.slabs.lock().unwrap_or_else(|e| e.into_inner()).retain(|segment, _| live.contains(segment));
@@ -835,6 +841,35 @@ mod tests {
         assert!(tops.take(Counted::Speaker).is_empty());
         let spare = space.spare_counts.lock().unwrap();
         assert!(!spare.is_empty() && spare.iter().all(|counts| counts.iter().all(|&n| n == 0)));
+    }
+
+    #[test]
+    fn concurrent_first_searches_do_not_deadlock() {
+        // Each round: a fresh cache, and threads that all check the segments and build the
+        // space at once, as the first requests to a server do.
+        let rounds: Vec<Vec<TestDoc>> = (0..4)
+            .map(|r| (0..50).map(|i| ("a", vec![vec!["speaker", ["Al", "Bo", "Cy"][(i + r) % 3]]])).collect())
+            .collect();
+        let index = index_of(&rounds);
+        let searcher = index.reader().unwrap().searcher();
+        let live: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..200 {
+                let names = FacetNames::default();
+                std::thread::scope(|scope| {
+                    for _ in 0..4 {
+                        scope.spawn(|| {
+                            names.retain(&live);
+                            names.space(&searcher).unwrap();
+                            names.retain(&live);
+                        });
+                    }
+                });
+            }
+            done.send(()).unwrap();
+        });
+        assert!(finished.recv_timeout(std::time::Duration::from_secs(60)).is_ok(), "deadlocked");
     }
 
     #[test]
