@@ -420,6 +420,8 @@ pub struct FacetCounter {
     /// into it and leaves it here for the next segment, so a query zeroes and scans one
     /// array however many segments the index has.
     shared: Arc<Mutex<Option<Vec<u32>>>>,
+    /// The end of the global ordinals of the last field listed (see [`FacetCounter::listed_end`]).
+    listed_end: u32,
 }
 
 impl FacetCounter {
@@ -430,7 +432,15 @@ impl FacetCounter {
         for &(counted, limit) in wanted {
             limits[counted as usize] = limit;
         }
-        FacetCounter { space, limits, shared: Arc::default() }
+        let listed_end = Self::listed_end(&space, &limits);
+        FacetCounter { space, limits, shared: Arc::default(), listed_end }
+    }
+
+    /// The end of the global ordinals of the last field with a limit: a document's run
+    /// lists its values field by field, so the walk stops there, and a search (which lists
+    /// no kinds) skips every paragraph's kind, the one value each of them has.
+    fn listed_end(space: &FacetSpace, limits: &[usize; N_COUNTED]) -> u32 {
+        limits.iter().rposition(|&limit| limit > 0).map_or(0, |field| space.field_starts[field + 1])
     }
 }
 
@@ -460,6 +470,8 @@ pub struct FacetCounterSegment {
     segment: usize,
     tally: Tally,
     shared: Arc<Mutex<Option<Vec<u32>>>>,
+    /// Ordinals from here on belong to fields not listed.
+    listed_end: u32,
     /// Hits not counted yet: counting [`BATCH`] at a time in a tight loop lets the
     /// processor wait for several documents' runs at once (the walk is bound by memory
     /// latency, not by instructions).
@@ -483,6 +495,7 @@ impl Collector for FacetCounter {
             segment,
             tally: Tally::Sparse(Vec::with_capacity(self.space.sparse_limit())),
             shared: Arc::clone(&self.shared),
+            listed_end: self.listed_end,
             pending: Vec::with_capacity(BATCH),
         })
     }
@@ -567,31 +580,48 @@ impl FacetCounter {
 /// The (index, count) of the values of `counts` that can be among the `limit` most
 /// frequent (every value tied with the last one too), zeroing all of `counts`. Two passes
 /// over the array: a small heap finds the threshold, so the many rare values are never
-/// collected.
+/// collected. Both passes skip a chunk at a time on its maximum (a loop the compiler turns
+/// into vector instructions), since nearly every value of a large array is 0 or rare.
 fn take_frequent(counts: &mut [u32], limit: usize) -> Vec<(u32, u32)> {
     if limit == 0 {
         counts.fill(0);
         return Vec::new();
     }
     let mut heap: BinaryHeap<Reverse<u32>> = BinaryHeap::with_capacity(limit + 1);
-    for &n in counts.iter().filter(|&&n| n > 0) {
-        if heap.len() < limit {
-            heap.push(Reverse(n));
-        } else if heap.peek().is_some_and(|&Reverse(least)| n > least) {
-            heap.pop();
-            heap.push(Reverse(n));
+    for chunk in counts.chunks(SCAN_CHUNK) {
+        // Until the heap is full every value counted enters it; then only larger ones.
+        let floor = if heap.len() < limit { 0 } else { heap.peek().map_or(0, |&Reverse(least)| least) };
+        if chunk_max(chunk) <= floor {
+            continue;
+        }
+        for &n in chunk.iter().filter(|&&n| n > 0) {
+            if heap.len() < limit {
+                heap.push(Reverse(n));
+            } else if heap.peek().is_some_and(|&Reverse(least)| n > least) {
+                heap.pop();
+                heap.push(Reverse(n));
+            }
         }
     }
     // With fewer than `limit` values counted, every one of them is listed.
     let threshold = if heap.len() < limit { 1 } else { heap.peek().map_or(1, |&Reverse(least)| least) };
     let mut frequent = Vec::new();
-    for (i, n) in counts.iter_mut().enumerate().filter(|(_, n)| **n > 0) {
-        let n = std::mem::take(n);
-        if n >= threshold {
-            frequent.push((i as u32, n));
+    for (c, chunk) in counts.chunks(SCAN_CHUNK).enumerate() {
+        if chunk_max(chunk) < threshold {
+            continue;
         }
+        let at = c * SCAN_CHUNK;
+        frequent.extend(chunk.iter().enumerate().filter(|(_, &n)| n >= threshold).map(|(i, &n)| ((at + i) as u32, n)));
     }
+    counts.fill(0);
     frequent
+}
+
+/// Values [`take_frequent`] skips at once when none of them can be listed.
+const SCAN_CHUNK: usize = 64;
+
+fn chunk_max(chunk: &[u32]) -> u32 {
+    chunk.iter().fold(0, |max, &n| max.max(n))
 }
 
 /// Sorted `ords` as (ordinal, number of times it occurs) pairs.
@@ -611,10 +641,12 @@ impl FacetCounterSegment {
     /// Counts the values of the pending hits.
     fn count_pending(&mut self) {
         let segment = &self.space.segments[self.segment];
+        let end = self.listed_end;
+        let listed = |doc: DocId| segment.of_doc(doc).iter().copied().take_while(move |&ord| ord < end);
         match &mut self.tally {
             Tally::Dense(counts) => {
                 for &doc in &self.pending {
-                    for &ord in segment.of_doc(doc) {
+                    for ord in listed(doc) {
                         counts[ord as usize] += 1;
                     }
                 }
@@ -623,7 +655,7 @@ impl FacetCounterSegment {
                 // Runs are a few values long: pushing them one by one beats a call to
                 // copy each.
                 for &doc in &self.pending {
-                    for &ord in segment.of_doc(doc) {
+                    for ord in listed(doc) {
                         ords.push(ord);
                     }
                 }
@@ -722,6 +754,27 @@ mod tests {
         let mut counts = [4, 2];
         assert!(take_frequent(&mut counts, 0).is_empty());
         assert_eq!(counts, [0, 0]);
+    }
+
+    #[test]
+    fn take_frequent_over_many_chunks_is_the_plain_selection() {
+        // Mostly zeros and ones with a few large counts, ties across chunk borders.
+        let counts: Vec<u32> =
+            (0..1000u32).map(|i| if i % 7 == 0 { (i * 37) % 11 } else { u32::from(i % 13 == 0) }).collect();
+        for limit in [1, 3, 10, 200, 2000] {
+            let mut sorted: Vec<u32> = counts.iter().copied().filter(|&n| n > 0).collect();
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            let threshold = sorted.get(limit - 1).copied().unwrap_or(1);
+            let expected: Vec<(u32, u32)> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0 && n >= threshold)
+                .map(|(i, &n)| (i as u32, n))
+                .collect();
+            let mut taken = counts.clone();
+            assert_eq!(take_frequent(&mut taken, limit), expected, "limit {limit}");
+            assert!(taken.iter().all(|&n| n == 0));
+        }
     }
 
     #[test]
