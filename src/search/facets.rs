@@ -144,17 +144,14 @@ pub enum Counted {
     Entity,
     /// Source (outlet) names.
     Source,
-    /// Paragraph kinds.
-    Kind,
 }
 
 /// How many fields are counted.
-const N_COUNTED: usize = 5;
+const N_COUNTED: usize = 4;
 
 impl Counted {
     /// Every counted field, in the order of their ranges in a [`FacetSpace`].
-    pub const ALL: [Counted; N_COUNTED] =
-        [Counted::Speaker, Counted::Party, Counted::Entity, Counted::Source, Counted::Kind];
+    pub const ALL: [Counted; N_COUNTED] = [Counted::Speaker, Counted::Party, Counted::Entity, Counted::Source];
 
     /// The facet field's name.
     fn field_name(self) -> &'static str {
@@ -163,7 +160,6 @@ impl Counted {
             Counted::Party => names::PARTY,
             Counted::Entity => names::ENTITY,
             Counted::Source => names::SOURCE,
-            Counted::Kind => names::KIND,
         }
     }
 
@@ -420,8 +416,6 @@ pub struct FacetCounter {
     /// into it and leaves it here for the next segment, so a query zeroes and scans one
     /// array however many segments the index has.
     shared: Arc<Mutex<Option<Vec<u32>>>>,
-    /// The end of the global ordinals of the last field listed (see [`FacetCounter::listed_end`]).
-    listed_end: u32,
 }
 
 impl FacetCounter {
@@ -432,15 +426,7 @@ impl FacetCounter {
         for &(counted, limit) in wanted {
             limits[counted as usize] = limit;
         }
-        let listed_end = Self::listed_end(&space, &limits);
-        FacetCounter { space, limits, shared: Arc::default(), listed_end }
-    }
-
-    /// The end of the global ordinals of the last field with a limit: a document's run
-    /// lists its values field by field, so the walk stops there, and a search (which lists
-    /// no kinds) skips every paragraph's kind, the one value each of them has.
-    fn listed_end(space: &FacetSpace, limits: &[usize; N_COUNTED]) -> u32 {
-        limits.iter().rposition(|&limit| limit > 0).map_or(0, |field| space.field_starts[field + 1])
+        FacetCounter { space, limits, shared: Arc::default() }
     }
 }
 
@@ -470,8 +456,6 @@ pub struct FacetCounterSegment {
     segment: usize,
     tally: Tally,
     shared: Arc<Mutex<Option<Vec<u32>>>>,
-    /// Ordinals from here on belong to fields not listed.
-    listed_end: u32,
     /// Hits not counted yet: counting [`BATCH`] at a time in a tight loop lets the
     /// processor wait for several documents' runs at once (the walk is bound by memory
     /// latency, not by instructions).
@@ -495,7 +479,6 @@ impl Collector for FacetCounter {
             segment,
             tally: Tally::Sparse(Vec::with_capacity(self.space.sparse_limit())),
             shared: Arc::clone(&self.shared),
-            listed_end: self.listed_end,
             pending: Vec::with_capacity(BATCH),
         })
     }
@@ -641,12 +624,10 @@ impl FacetCounterSegment {
     /// Counts the values of the pending hits.
     fn count_pending(&mut self) {
         let segment = &self.space.segments[self.segment];
-        let end = self.listed_end;
-        let listed = |doc: DocId| segment.of_doc(doc).iter().copied().take_while(move |&ord| ord < end);
         match &mut self.tally {
             Tally::Dense(counts) => {
                 for &doc in &self.pending {
-                    for ord in listed(doc) {
+                    for &ord in segment.of_doc(doc) {
                         counts[ord as usize] += 1;
                     }
                 }
@@ -655,7 +636,7 @@ impl FacetCounterSegment {
                 // Runs are a few values long: pushing them one by one beats a call to
                 // copy each.
                 for &doc in &self.pending {
-                    for ord in listed(doc) {
+                    for &ord in segment.of_doc(doc) {
                         ords.push(ord);
                     }
                 }
@@ -792,9 +773,9 @@ mod tests {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
         let mut facet_fields = HashMap::new();
-        for counted in Counted::ALL {
-            facet_fields
-                .insert(counted.field_name(), schema.add_facet_field(counted.field_name(), FacetOptions::default()));
+        // Paragraph kinds too, which are not counted here.
+        for name in Counted::ALL.map(Counted::field_name).into_iter().chain([names::KIND]) {
+            facet_fields.insert(name, schema.add_facet_field(name, FacetOptions::default()));
         }
         let index = Index::create_in_ram(schema.build());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -936,7 +917,7 @@ mod tests {
         let space = FacetNames::default().space(&searcher).unwrap();
         let listed: Vec<String> = (0..space.global.len() as u32).filter_map(|ord| leaf_name(space.name(ord))).collect();
         assert_eq!(listed, ["Al", "Bo", "Cy", "R", "CNN"]);
-        assert_eq!(space.field_starts, [0, 3, 4, 4, 5, 5]);
+        assert_eq!(space.field_starts, [0, 3, 4, 4, 5]);
         // Each document's run holds the global ordinals of its values, in field order.
         let runs: Vec<Vec<u32>> = space
             .segments
