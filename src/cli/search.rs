@@ -80,7 +80,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let response = match super::push::remote_search(&args.server)? {
         Some(remote) => remote.search(&request)?,
-        None => Searchable::open(&args.index)?.search(&request)?,
+        None => {
+            let searchable = Searchable::open_for_one_search(&args.index)?;
+            let response = searchable.search(&request)?;
+            // The process ends after printing: freeing every facet name read for the counts,
+            // one allocation at a time, took 5% of a one-off search.
+            std::mem::forget(searchable);
+            response
+        }
     };
     let mut out = std::io::stdout().lock();
     if args.json {

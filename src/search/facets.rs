@@ -111,11 +111,17 @@ impl FacetNames {
 
     /// Forgets segments not in `live` (after merges).
     pub fn retain(&self, live: &[SegmentId]) {
-        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        let before = names.len();
-        names.retain(|(segment, _), _| live.contains(segment));
-        let new_segment = live.iter().any(|segment| !names.keys().any(|(s, _)| s == segment));
-        if names.len() != before || new_segment {
+        // The names lock is let go before the space lock is taken: a search building the
+        // space holds that lock while its threads read names, so holding both here in the
+        // other order deadlocked concurrent first searches.
+        let changed = {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            let before = names.len();
+            names.retain(|(segment, _), _| live.contains(segment));
+            let new_segment = live.iter().any(|segment| !names.keys().any(|(s, _)| s == segment));
+            names.len() != before || new_segment
+        };
+        if changed {
             // Matches were computed over other segments.
             self.matches.lock().unwrap_or_else(|e| e.into_inner()).clear();
             self.slabs.lock().unwrap_or_else(|e| e.into_inner()).retain(|segment, _| live.contains(segment));
@@ -138,17 +144,14 @@ pub enum Counted {
     Entity,
     /// Source (outlet) names.
     Source,
-    /// Paragraph kinds.
-    Kind,
 }
 
 /// How many fields are counted.
-const N_COUNTED: usize = 5;
+const N_COUNTED: usize = 4;
 
 impl Counted {
     /// Every counted field, in the order of their ranges in a [`FacetSpace`].
-    pub const ALL: [Counted; N_COUNTED] =
-        [Counted::Speaker, Counted::Party, Counted::Entity, Counted::Source, Counted::Kind];
+    pub const ALL: [Counted; N_COUNTED] = [Counted::Speaker, Counted::Party, Counted::Entity, Counted::Source];
 
     /// The facet field's name.
     fn field_name(self) -> &'static str {
@@ -157,7 +160,6 @@ impl Counted {
             Counted::Party => names::PARTY,
             Counted::Entity => names::ENTITY,
             Counted::Source => names::SOURCE,
-            Counted::Kind => names::KIND,
         }
     }
 
@@ -561,31 +563,48 @@ impl FacetCounter {
 /// The (index, count) of the values of `counts` that can be among the `limit` most
 /// frequent (every value tied with the last one too), zeroing all of `counts`. Two passes
 /// over the array: a small heap finds the threshold, so the many rare values are never
-/// collected.
+/// collected. Both passes skip a chunk at a time on its maximum (a loop the compiler turns
+/// into vector instructions), since nearly every value of a large array is 0 or rare.
 fn take_frequent(counts: &mut [u32], limit: usize) -> Vec<(u32, u32)> {
     if limit == 0 {
         counts.fill(0);
         return Vec::new();
     }
     let mut heap: BinaryHeap<Reverse<u32>> = BinaryHeap::with_capacity(limit + 1);
-    for &n in counts.iter().filter(|&&n| n > 0) {
-        if heap.len() < limit {
-            heap.push(Reverse(n));
-        } else if heap.peek().is_some_and(|&Reverse(least)| n > least) {
-            heap.pop();
-            heap.push(Reverse(n));
+    for chunk in counts.chunks(SCAN_CHUNK) {
+        // Until the heap is full every value counted enters it; then only larger ones.
+        let floor = if heap.len() < limit { 0 } else { heap.peek().map_or(0, |&Reverse(least)| least) };
+        if chunk_max(chunk) <= floor {
+            continue;
+        }
+        for &n in chunk.iter().filter(|&&n| n > 0) {
+            if heap.len() < limit {
+                heap.push(Reverse(n));
+            } else if heap.peek().is_some_and(|&Reverse(least)| n > least) {
+                heap.pop();
+                heap.push(Reverse(n));
+            }
         }
     }
     // With fewer than `limit` values counted, every one of them is listed.
     let threshold = if heap.len() < limit { 1 } else { heap.peek().map_or(1, |&Reverse(least)| least) };
     let mut frequent = Vec::new();
-    for (i, n) in counts.iter_mut().enumerate().filter(|(_, n)| **n > 0) {
-        let n = std::mem::take(n);
-        if n >= threshold {
-            frequent.push((i as u32, n));
+    for (c, chunk) in counts.chunks(SCAN_CHUNK).enumerate() {
+        if chunk_max(chunk) < threshold {
+            continue;
         }
+        let at = c * SCAN_CHUNK;
+        frequent.extend(chunk.iter().enumerate().filter(|(_, &n)| n >= threshold).map(|(i, &n)| ((at + i) as u32, n)));
     }
+    counts.fill(0);
     frequent
+}
+
+/// Values [`take_frequent`] skips at once when none of them can be listed.
+const SCAN_CHUNK: usize = 64;
+
+fn chunk_max(chunk: &[u32]) -> u32 {
+    chunk.iter().fold(0, |max, &n| max.max(n))
 }
 
 /// Sorted `ords` as (ordinal, number of times it occurs) pairs.
@@ -719,6 +738,27 @@ mod tests {
     }
 
     #[test]
+    fn take_frequent_over_many_chunks_is_the_plain_selection() {
+        // Mostly zeros and ones with a few large counts, ties across chunk borders.
+        let counts: Vec<u32> =
+            (0..1000u32).map(|i| if i % 7 == 0 { (i * 37) % 11 } else { u32::from(i % 13 == 0) }).collect();
+        for limit in [1, 3, 10, 200, 2000] {
+            let mut sorted: Vec<u32> = counts.iter().copied().filter(|&n| n > 0).collect();
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            let threshold = sorted.get(limit - 1).copied().unwrap_or(1);
+            let expected: Vec<(u32, u32)> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0 && n >= threshold)
+                .map(|(i, &n)| (i as u32, n))
+                .collect();
+            let mut taken = counts.clone();
+            assert_eq!(take_frequent(&mut taken, limit), expected, "limit {limit}");
+            assert!(taken.iter().all(|&n| n == 0));
+        }
+    }
+
+    #[test]
     fn run_lengths_count_repeats() {
         assert_eq!(run_lengths(vec![5, 1, 5, 3, 5, 1]), [(1, 2), (3, 1), (5, 3)]);
         assert!(run_lengths(Vec::new()).is_empty());
@@ -733,9 +773,9 @@ mod tests {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
         let mut facet_fields = HashMap::new();
-        for counted in Counted::ALL {
-            facet_fields
-                .insert(counted.field_name(), schema.add_facet_field(counted.field_name(), FacetOptions::default()));
+        // Paragraph kinds too, which are not counted here.
+        for name in Counted::ALL.map(Counted::field_name).into_iter().chain([names::KIND]) {
+            facet_fields.insert(name, schema.add_facet_field(name, FacetOptions::default()));
         }
         let index = Index::create_in_ram(schema.build());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -838,6 +878,35 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_first_searches_do_not_deadlock() {
+        // Each round: a fresh cache, and threads that all check the segments and build the
+        // space at once, as the first requests to a server do.
+        let rounds: Vec<Vec<TestDoc>> = (0..4)
+            .map(|r| (0..50).map(|i| ("a", vec![vec!["speaker", ["Al", "Bo", "Cy"][(i + r) % 3]]])).collect())
+            .collect();
+        let index = index_of(&rounds);
+        let searcher = index.reader().unwrap().searcher();
+        let live: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..200 {
+                let names = FacetNames::default();
+                std::thread::scope(|scope| {
+                    for _ in 0..4 {
+                        scope.spawn(|| {
+                            names.retain(&live);
+                            names.space(&searcher).unwrap();
+                            names.retain(&live);
+                        });
+                    }
+                });
+            }
+            done.send(()).unwrap();
+        });
+        assert!(finished.recv_timeout(std::time::Duration::from_secs(60)).is_ok(), "deadlocked");
+    }
+
+    #[test]
     fn global_ordinals_merge_names_field_by_field() {
         let rounds = vec![
             vec![("a", vec![vec!["speaker", "Cy"], vec!["party", "R"]]), ("a", vec![vec!["speaker", "Al"]])],
@@ -848,7 +917,7 @@ mod tests {
         let space = FacetNames::default().space(&searcher).unwrap();
         let listed: Vec<String> = (0..space.global.len() as u32).filter_map(|ord| leaf_name(space.name(ord))).collect();
         assert_eq!(listed, ["Al", "Bo", "Cy", "R", "CNN"]);
-        assert_eq!(space.field_starts, [0, 3, 4, 4, 5, 5]);
+        assert_eq!(space.field_starts, [0, 3, 4, 4, 5]);
         // Each document's run holds the global ordinals of its values, in field order.
         let runs: Vec<Vec<u32>> = space
             .segments

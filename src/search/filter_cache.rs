@@ -9,6 +9,11 @@
 //! BM25 sum as before), and the cost reported to tantivy is the OR query's, so an
 //! intersection orders its parts and sums their scores exactly as it did: results and
 //! scores stay the same to the bit.
+//!
+//! Filters on one facet term (the default `kind:body`, a party, `--quotes`) go through the
+//! same cache: their matches all get the same score (no term frequencies, no field
+//! norms), so they are kept as a bitset and that one score, and an intersection's seek
+//! on them is a bit test instead of a walk of a posting list of most of the index.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -66,13 +71,41 @@ impl FilterCache {
     }
 }
 
-/// One segment's matches of a filter, in document order, with their scores.
+/// One segment's matches of a filter, with what tantivy was told about their number.
 #[derive(Debug)]
 struct SegmentMatches {
-    docs: Vec<DocId>,
-    scores: Vec<Score>,
+    set: MatchSet,
     size_hint: u32,
     cost: u64,
+}
+
+/// A segment's matches of a filter.
+#[derive(Debug)]
+enum MatchSet {
+    /// In document order, with their scores.
+    Listed { docs: Vec<DocId>, scores: Vec<Score> },
+    /// A bit per document of the segment, when every match has the same score.
+    Uniform { words: Vec<u64>, score: Score },
+}
+
+impl MatchSet {
+    fn new(max_doc: DocId, docs: Vec<DocId>, scores: Vec<Score>) -> MatchSet {
+        let uniform = scores.first().filter(|first| scores.iter().all(|s| s.to_bits() == first.to_bits()));
+        let Some(&score) = uniform else { return MatchSet::Listed { docs, scores } };
+        let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
+        for doc in docs {
+            words[doc as usize / 64] |= 1 << (doc % 64);
+        }
+        MatchSet::Uniform { words, score }
+    }
+
+    /// Memory held, in units of one listed match (8 bytes).
+    fn size(&self) -> usize {
+        match self {
+            MatchSet::Listed { docs, .. } => docs.len(),
+            MatchSet::Uniform { words, .. } => words.len(),
+        }
+    }
 }
 
 /// A filter's matches in every segment of one generation, usable as a query.
@@ -94,14 +127,15 @@ impl CachedFilter {
                 scores.push(scorer.score());
                 scorer.advance();
             }
-            segments.insert(reader.segment_id(), Arc::new(SegmentMatches { docs, scores, size_hint, cost }));
+            let set = MatchSet::new(reader.max_doc(), docs, scores);
+            segments.insert(reader.segment_id(), Arc::new(SegmentMatches { set, size_hint, cost }));
         }
         Ok(CachedFilter { segments: Arc::new(segments) })
     }
 
-    /// Matches over all segments.
+    /// Memory held over all segments, in units of one listed match.
     fn len(&self) -> usize {
-        self.segments.values().map(|m| m.docs.len()).sum()
+        self.segments.values().map(|m| m.set.size()).sum()
     }
 }
 
@@ -116,7 +150,11 @@ impl Weight for CachedFilter {
         let matches = self.segments.get(&reader.segment_id()).ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!("filter was read without segment {:?}", reader.segment_id()))
         })?;
-        Ok(Box::new(MatchList { matches: Arc::clone(matches), at: 0, boost }))
+        let matches = Arc::clone(matches);
+        Ok(match &matches.set {
+            MatchSet::Listed { .. } => Box::new(MatchList { matches, at: 0, boost }),
+            MatchSet::Uniform { .. } => Box::new(MatchBits::new(matches, boost)),
+        })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -135,20 +173,28 @@ struct MatchList {
     boost: Score,
 }
 
+impl MatchList {
+    fn docs(&self) -> &[DocId] {
+        match &self.matches.set {
+            MatchSet::Listed { docs, .. } => docs,
+            MatchSet::Uniform { .. } => &[],
+        }
+    }
+}
+
 impl DocSet for MatchList {
     fn advance(&mut self) -> DocId {
-        self.at = (self.at + 1).min(self.matches.docs.len());
+        self.at = (self.at + 1).min(self.docs().len());
         self.doc()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        let docs = &self.matches.docs;
-        self.at += docs[self.at..].partition_point(|&d| d < target);
+        self.at += self.docs()[self.at..].partition_point(|&d| d < target);
         self.doc()
     }
 
     fn doc(&self) -> DocId {
-        self.matches.docs.get(self.at).copied().unwrap_or(TERMINATED)
+        self.docs().get(self.at).copied().unwrap_or(TERMINATED)
     }
 
     fn size_hint(&self) -> u32 {
@@ -162,12 +208,85 @@ impl DocSet for MatchList {
 
 impl Scorer for MatchList {
     fn score(&mut self) -> Score {
-        // A boost of one leaves the score as read, bit for bit.
-        let score = self.matches.scores.get(self.at).copied().unwrap_or(0.0);
-        if self.boost == 1.0 {
-            score
-        } else {
-            score * self.boost
+        let score = match &self.matches.set {
+            MatchSet::Listed { scores, .. } => scores.get(self.at).copied().unwrap_or(0.0),
+            MatchSet::Uniform { score, .. } => *score,
+        };
+        boosted(score, self.boost)
+    }
+}
+
+/// A boost of one leaves the score as read, bit for bit.
+fn boosted(score: Score, boost: Score) -> Score {
+    if boost == 1.0 {
+        score
+    } else {
+        score * boost
+    }
+}
+
+/// Walks one segment's matches kept as bits.
+struct MatchBits {
+    matches: Arc<SegmentMatches>,
+    doc: DocId,
+    boost: Score,
+}
+
+impl MatchBits {
+    fn new(matches: Arc<SegmentMatches>, boost: Score) -> MatchBits {
+        let mut bits = MatchBits { matches, doc: 0, boost };
+        bits.doc = bits.first_from(0);
+        bits
+    }
+
+    /// The first match at or after `target`.
+    fn first_from(&self, target: DocId) -> DocId {
+        let MatchSet::Uniform { words, .. } = &self.matches.set else { return TERMINATED };
+        let mut at = target as usize / 64;
+        let Some(&first) = words.get(at) else { return TERMINATED };
+        let mut bits = first & (u64::MAX << (target % 64));
+        while bits == 0 {
+            at += 1;
+            let Some(&next) = words.get(at) else { return TERMINATED };
+            bits = next;
+        }
+        (at * 64) as DocId + bits.trailing_zeros()
+    }
+}
+
+impl DocSet for MatchBits {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            self.doc = self.first_from(self.doc + 1);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target > self.doc {
+            self.doc = if target >= TERMINATED { TERMINATED } else { self.first_from(target) };
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.matches.size_hint
+    }
+
+    fn cost(&self) -> u64 {
+        self.matches.cost
+    }
+}
+
+impl Scorer for MatchBits {
+    fn score(&mut self) -> Score {
+        match &self.matches.set {
+            MatchSet::Uniform { score, .. } => boosted(*score, self.boost),
+            MatchSet::Listed { .. } => 0.0,
         }
     }
 }
@@ -232,5 +351,42 @@ mod tests {
         assert_eq!(bits(&fast), bits(&plain));
         // The second time the filter comes from the cache.
         assert_eq!(cache.get(&searcher, &key, &or_query).unwrap().len(), cache.state.lock().unwrap().matches);
+    }
+
+    #[test]
+    fn one_term_filter_is_kept_as_bits_and_scores_the_same() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let kind = schema.add_facet_field("kind", FacetOptions::default());
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Two segments; every third paragraph a caption, across 64-document words.
+        for round in 0..2 {
+            for i in 0..300usize {
+                let mut document = doc!(text => format!("tax {} {}", "cut ".repeat(i % 4), i));
+                document.add_facet(kind, Facet::from_path(["kind", if i % 3 == round { "caption" } else { "body" }]));
+                writer.add_document(document).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        let body = Term::from_facet(kind, &Facet::from_path(["kind", "body"]));
+        let filter = BooleanQuery::new(vec![(
+            Occur::Should,
+            Box::new(TermQuery::new(body, IndexRecordOption::Basic)) as Box<dyn Query>,
+        )]);
+        let cached = FilterCache::default().get(&searcher, &("kind".into(), vec!["body".into()]), &filter).unwrap();
+        assert!(cached.segments.values().all(|m| matches!(m.set, MatchSet::Uniform { .. })));
+        let query = |filter: Box<dyn Query>| {
+            let words = Box::new(TermQuery::new(Term::from_field_text(text, "cut"), IndexRecordOption::WithFreqs));
+            BooleanQuery::new(vec![(Occur::Must, words as Box<dyn Query>), (Occur::Must, filter)])
+        };
+        let top = (TopDocs::with_limit(1000).order_by_score(), tantivy::collector::Count);
+        let (plain, plain_count) = searcher.search(&query(Box::new(filter.clone())), &top).unwrap();
+        let (fast, fast_count) = searcher.search(&query(Box::new(cached)), &top).unwrap();
+        assert_eq!((plain_count, fast_count), (300, 300));
+        let bits =
+            |hits: &[(f32, tantivy::DocAddress)]| hits.iter().map(|(s, a)| (s.to_bits(), *a)).collect::<Vec<_>>();
+        assert_eq!(bits(&fast), bits(&plain));
     }
 }

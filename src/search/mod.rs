@@ -25,6 +25,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, Term};
 
+use crate::clean::ParagraphKind;
 use crate::index::schema::{filter_key, names, Fields};
 use crate::index::{open_index, read_hit_record};
 use crate::tagger::EntityKind;
@@ -43,7 +44,11 @@ pub struct Searchable {
     reader: IndexReader,
     fields: Fields,
     facet_names: std::sync::Arc<facets::FacetNames>,
+    /// Filters read once per index generation: name filters and one-term facet filters.
     name_filters: filter_cache::FilterCache,
+    /// Whether one-term facet filters go through [`Searchable::name_filters`]: reading one
+    /// whole costs more than using it once, so a process running one search does not.
+    cache_term_filters: bool,
     speaker_party_memo: browse::NameMemo<Option<crate::roster::Party>>,
     entity_kind_memo: browse::NameMemo<Option<EntityKind>>,
     /// Threads that search a request's segments in parallel (none on one core).
@@ -55,6 +60,16 @@ pub struct Searchable {
 impl Searchable {
     /// Opens the index at `dir`.
     pub fn open(dir: &Path) -> Result<Searchable> {
+        Self::open_with(dir, true)
+    }
+
+    /// Opens the index at `dir` for a process that runs one search: it reads nothing
+    /// ahead that only later searches would use.
+    pub fn open_for_one_search(dir: &Path) -> Result<Searchable> {
+        Self::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, cache_term_filters: bool) -> Result<Searchable> {
         let (index, fields) = open_index(dir)?;
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let segment_threads = if cores > 1 { Some(Executor::multi_thread(cores, "newsdex-search-")?) } else { None };
@@ -65,6 +80,7 @@ impl Searchable {
             fields,
             facet_names: Default::default(),
             name_filters: Default::default(),
+            cache_term_filters,
             speaker_party_memo: Default::default(),
             entity_kind_memo: Default::default(),
             segment_threads,
@@ -176,25 +192,27 @@ impl Searchable {
             // An OR of many facets is read once per generation; one term is cheap as it is
             // (and tantivy intersects lone term queries its own way).
             if many_terms {
-                let cached = self.name_filters.get(searcher, &(name.to_owned(), wanted), &*clause)?;
-                out.push((occur, Box::new(cached)));
+                out.push((occur, self.cached_filter(searcher, name, wanted, &*clause)?));
             } else {
                 out.push((occur, clause));
             }
         }
-        let parties = r
-            .parties
-            .iter()
-            .map(|p| parse_party(p).map(|party| Term::from_facet(f.party, &Facet::from_path(["party", party.code()]))));
-        out.extend(any_of(parties.collect::<Result<Vec<_>>>()?));
-        let kinds =
-            r.effective_kinds().into_iter().map(|k| Term::from_facet(f.kind, &Facet::from_path(["kind", k.as_str()])));
-        out.extend(any_of(kinds.collect()));
+        let parties: Vec<&str> =
+            r.parties.iter().map(|p| parse_party(p).map(|party| party.code())).collect::<Result<_>>()?;
+        let party_terms = parties.iter().map(|code| Term::from_facet(f.party, &Facet::from_path(["party", *code])));
+        if let Some((occur, clause)) = any_of(party_terms.collect()) {
+            let keys = parties.iter().map(|code| (*code).to_owned()).collect();
+            out.push((occur, self.term_filter(searcher, names::PARTY, keys, clause)?));
+        }
+        let kinds = r.effective_kinds();
+        let kind_terms = kinds.iter().map(|k| Term::from_facet(f.kind, &Facet::from_path(["kind", k.as_str()])));
+        if let Some((occur, clause)) = any_of(kind_terms.collect()) {
+            let keys = kinds.iter().map(|k| k.as_str().to_owned()).collect();
+            out.push((occur, self.term_filter(searcher, names::KIND, keys, clause)?));
+        }
         if r.quotes {
-            out.push((
-                Occur::Must,
-                Box::new(TermQuery::new(Term::from_field_u64(f.quoted, 1), IndexRecordOption::Basic)),
-            ));
+            let clause = Box::new(TermQuery::new(Term::from_field_u64(f.quoted, 1), IndexRecordOption::Basic));
+            out.push((Occur::Must, self.term_filter(searcher, names::QUOTED, vec![], clause)?));
         }
         if r.since.is_some() || r.until.is_some() {
             // Dates are stored at midnight, so an inclusive bound on both ends keeps the
@@ -209,6 +227,33 @@ impl Searchable {
             out.push((Occur::Must, Box::new(RangeQuery::new(bound(r.since), bound(r.until)))));
         }
         Ok(out)
+    }
+
+    /// `clause`, the filter on `field` for `keys`, with its matches read once per index
+    /// generation (see [`filter_cache`]): the same documents and scores, found faster.
+    fn cached_filter(
+        &self,
+        searcher: &Searcher,
+        field: &str,
+        keys: Vec<String>,
+        clause: &dyn Query,
+    ) -> Result<Box<dyn Query>> {
+        Ok(Box::new(self.name_filters.get(searcher, &(field.to_owned(), keys), clause)?))
+    }
+
+    /// A filter on one facet term or a few: cached unless this process runs one search.
+    fn term_filter(
+        &self,
+        searcher: &Searcher,
+        field: &str,
+        keys: Vec<String>,
+        clause: Box<dyn Query>,
+    ) -> Result<Box<dyn Query>> {
+        if self.cache_term_filters {
+            self.cached_filter(searcher, field, keys, &*clause)
+        } else {
+            Ok(clause)
+        }
     }
 
     fn hit(&self, searcher: &Searcher, snippets: &SnippetGenerator, score: f32, address: DocAddress) -> Result<Hit> {
@@ -343,12 +388,7 @@ impl Searchable {
         let (articles, _) = manifest.totals();
         let quoted_query = TermQuery::new(Term::from_field_u64(self.fields.quoted, 1), IndexRecordOption::Basic);
         let quoted = searcher.search(&quoted_query, &Count)?;
-        let wanted = [
-            (Counted::Kind, 4),
-            (Counted::Speaker, FACET_LIMIT),
-            (Counted::Party, FACET_LIMIT),
-            (Counted::Source, FACET_LIMIT),
-        ];
+        let wanted = [(Counted::Speaker, FACET_LIMIT), (Counted::Party, FACET_LIMIT), (Counted::Source, FACET_LIMIT)];
         let mut tops = searcher.search(&AllQuery, &self.facet_counter(&searcher, &wanted)?)?;
         Ok(Stats {
             files: manifest.files.len() as u64,
@@ -356,11 +396,28 @@ impl Searchable {
             paragraphs: searcher.num_docs(),
             quoted_paragraphs: quoted as u64,
             size_bytes: dir_size(dir),
-            kinds: tops.take(Counted::Kind),
+            kinds: self.kind_counts(&searcher)?,
             speakers: tops.take(Counted::Speaker),
             parties: tops.take(Counted::Party),
             sources: tops.take(Counted::Source),
         })
+    }
+}
+
+impl Searchable {
+    /// Paragraphs per kind, most first, ties by name; kinds no paragraph has are left out.
+    /// Four term counts: kinds are not in the facet slabs, which only searches' sidebars need.
+    fn kind_counts(&self, searcher: &Searcher) -> Result<Vec<(String, u64)>> {
+        let mut kinds = Vec::new();
+        for kind in ParagraphKind::ALL {
+            let term = Term::from_facet(self.fields.kind, &Facet::from_path(["kind", kind.as_str()]));
+            let paragraphs = searcher.search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)?;
+            if paragraphs > 0 {
+                kinds.push((kind.as_str().to_owned(), paragraphs as u64));
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(kinds)
     }
 }
 

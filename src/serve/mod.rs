@@ -227,7 +227,10 @@ async fn log_request(State(quiet): State<bool>, request: HttpRequest, next: Next
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("{method} {path} {} {ms:.1}ms", response.status().as_u16());
+    // One write per line: stderr is unbuffered, so `eprintln!` wrote each formatted piece
+    // with its own system call, nine per request.
+    let line = format!("{method} {path} {} {ms:.1}ms\n", response.status().as_u16());
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
     response
 }
 

@@ -249,6 +249,10 @@ fn stats_reports_counts() {
     assert_eq!(stats.articles, 1);
     assert_eq!(stats.paragraphs, 27);
     assert!(stats.speakers.iter().any(|(s, _)| s == "Al Franken"));
+    // Every paragraph has one kind; most first.
+    assert_eq!(stats.kinds.iter().map(|(_, n)| n).sum::<u64>(), 27);
+    assert_eq!(stats.kinds[0].0, "body");
+    assert!(stats.kinds.len() > 1 && stats.kinds.windows(2).all(|w| w[0].1 >= w[1].1), "{:?}", stats.kinds);
 }
 
 #[test]
