@@ -69,7 +69,7 @@ impl Searchable {
         Self::open_with(dir, false)
     }
 
-    fn open_with(dir: &Path, cache_term_filters: bool) -> Result<Searchable> {
+    fn open_with(dir: &Path, many_searches: bool) -> Result<Searchable> {
         let (index, fields) = open_index(dir)?;
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let segment_threads = if cores > 1 { Some(Executor::multi_thread(cores, "newsdex-search-")?) } else { None };
@@ -78,9 +78,9 @@ impl Searchable {
             index,
             reader,
             fields,
-            facet_names: Default::default(),
+            facet_names: std::sync::Arc::new(facets::FacetNames::new(many_searches)),
             name_filters: Default::default(),
-            cache_term_filters,
+            cache_term_filters: many_searches,
             speaker_party_memo: Default::default(),
             entity_kind_memo: Default::default(),
             segment_threads,
