@@ -130,6 +130,13 @@ pub fn find(
         found.push(f);
     }
     for sentence in sentences {
+        // "according to X" frames its whole sentence, whatever verbs stand in it ("The group
+        // has called for attacks, according to the SITE Intelligence Group"): it is read
+        // first, and its words are no other cue's content or source.
+        if let Some((f, taken)) = according_in(t, sentence.clone(), &used, &in_quote) {
+            mark(&mut used, taken);
+            found.push(f);
+        }
         // Several attributions may share a sentence ("X, who asked the question, was among
         // the Democrats who said ..."): scan on after each one's cue.
         let mut from = sentence.start;
@@ -221,6 +228,8 @@ fn stance_cue(t: &Tokens, i: usize, limit: usize, in_quote: &[bool]) -> Option<(
             next.starts_with(|c: char| c.is_ascii_uppercase()).then_some((i..i + 1, false))
         }
         Stance::Evidence if that => Some((i..i + 1, false)),
+        // "..., the poll found.": a finding closing the sentence reports what came before.
+        Stance::Evidence if matches!(next, "." | ",") => Some((i..i + 1, true)),
         Stance::Evidence => next.starts_with(|c: char| c.is_alphanumeric()).then_some((i..i + 1, true)),
         Stance::Infinitive => (next == "to").then_some((i..i + 1, false)),
         Stance::Naming => {
@@ -619,10 +628,7 @@ fn sentence_cue(
         if used[k] || in_quote[k] {
             continue;
         }
-        if t.word(k).eq_ignore_ascii_case("according") && t.spans.get(k + 1).is_some() && t.word(k + 1) == "to" {
-            if let Some(f) = according_to(t, sentence.start, k, end) {
-                return Some((f, sentence.end));
-            }
+        if is_according_to(t, k) {
             continue;
         }
         let (cue, needs_document) = match cue_at(t, k) {
@@ -632,7 +638,10 @@ fn sentence_cue(
                 None => continue,
             },
         };
-        if let Some(f) = inverted(t, sentence.clone(), end, cue.clone(), used) {
+        let from_document = |f: &Found| f.source.as_ref().is_some_and(|s| matches!(s.kind, SourceKind::Document));
+        if let Some(f) =
+            inverted(t, sentence.clone(), end, cue.clone(), used).filter(|f| !needs_document || from_document(f))
+        {
             return Some((f, sentence.end));
         }
         let (source, rule) = if let Some(who) = relative_who(t, sentence.start, k) {
@@ -737,8 +746,9 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
             // (doubled apostrophes in NYT copy: `a ''welcome tack,'' he said.`).
             comma -= 1;
         }
-        if matches!(source.kind, SourceKind::Group) {
-            // "..., former officials said.": a group's adjectives stand before its head.
+        if matches!(source.kind, SourceKind::Group | SourceKind::Document) {
+            // "..., former officials said.", "..., court records show.": a group's or a
+            // document's adjectives stand before its head.
             comma = (comma.saturating_sub(2).max(sentence.start)..=comma)
                 .rev()
                 .take_while(|&i| t.word(i) == "," || t.word(i).starts_with(|c: char| c.is_ascii_lowercase()))
@@ -893,7 +903,31 @@ fn in_document(t: &Tokens, start: usize, end: usize, used: &[bool]) -> Option<Fo
     })
 }
 
-/// "According to X, ..." or "..., according to X."
+fn is_according_to(t: &Tokens, k: usize) -> bool {
+    t.word(k).eq_ignore_ascii_case("according") && t.spans.get(k + 1).is_some() && t.word(k + 1) == "to"
+}
+
+/// The first "according to" of a sentence outside quotations, with the tokens of its cue
+/// and source.
+fn according_in(t: &Tokens, sentence: Range<usize>, used: &[bool], in_quote: &[bool]) -> Option<(Found, Range<usize>)> {
+    let end = trim_sentence_end(t, sentence.clone());
+    let k = (sentence.start..end).find(|&k| !used[k] && !in_quote[k] && is_according_to(t, k))?;
+    let f = according_to(t, sentence.start, k, end)?;
+    let source_end = f.source.as_ref().map_or(k + 2, |s| s.tokens.end);
+    Some((f, k..source_end))
+}
+
+/// Whether the words at token `i`, after an aside's closing comma, carry on the sentence
+/// ("..., according to the campaign, has surged") rather than adding to the aside's own
+/// noun: an apposition ("..., a spokesman"), a name, a relative clause or a participle.
+fn resumes_clause(t: &Tokens, i: usize) -> bool {
+    const ADDS_TO_NOUN: &[&str] = &["a", "an", "the", "which", "who", "whose"];
+    let w = t.word(i);
+    !t.is_capitalised(i) && !lexicon::contains(ADDS_TO_NOUN, w) && !w.ends_with("ing")
+}
+
+/// "According to X, ...", "..., according to X." or "Fundraising, according to the
+/// campaign, has surged": the content is the rest of the sentence.
 fn according_to(t: &Tokens, start: usize, k: usize, end: usize) -> Option<Found> {
     // Whatever follows "according to" is the source: a poll, records, "multiple sources
     // familiar with the effort".
@@ -904,6 +938,12 @@ fn according_to(t: &Tokens, start: usize, k: usize, end: usize) -> Option<Found>
             c += 1;
         }
         (c < end).then(|| span_of(t, c..end))?
+    } else if source.tokens.end + 1 < end
+        && t.word(source.tokens.end) == ","
+        && resumes_clause(t, source.tokens.end + 1)
+    {
+        // An aside between commas: the sentence around it is the content.
+        span_of(t, start..end)
     } else {
         let mut e = k;
         while e > start && t.word(e - 1) == "," {
@@ -1274,6 +1314,44 @@ mod tests {
             &[("name-said-that", "the plant would close", Some("the mayor"))],
         );
         check("In the city, the mayor leads by six points.", &NONE, &[]);
+    }
+
+    #[test]
+    fn according_to_frames_the_sentence() {
+        check(
+            "The group has called for attacks, according to the SITE Intelligence Group, which tracks them.",
+            &NONE,
+            &[("according-to", "The group has called for attacks", Some("the SITE Intelligence Group"))],
+        );
+        check(
+            "Fundraising, according to the campaign, has surged in the same period.",
+            &NONE,
+            &[(
+                "according-to",
+                "Fundraising, according to the campaign, has surged in the same period",
+                Some("the campaign"),
+            )],
+        );
+    }
+
+    #[test]
+    fn findings_closing_the_sentence() {
+        check(
+            "Most Latino voters in Florida dislike Trump, the poll found.",
+            &NONE,
+            &[("inverted-said", "Most Latino voters in Florida dislike Trump", Some("the poll"))],
+        );
+        check(
+            "Bush lent his campaign money last month, fundraising documents show.",
+            &NONE,
+            &[("inverted-said", "Bush lent his campaign money last month", Some("documents"))],
+        );
+        check("Most voters dislike Trump, the senator found.", &NONE, &[]);
+        check(
+            "Polls show voters trust Clinton more.",
+            &NONE,
+            &[("name-said-that", "voters trust Clinton more", Some("Polls"))],
+        );
     }
 
     #[test]

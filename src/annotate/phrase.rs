@@ -144,10 +144,20 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
     if let Some(start) = proportion_start(t, floor, end) {
         return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Group });
     }
+    if is_bare_documents(t, floor, last) {
+        return Some(SourcePhrase { tokens: last..end, kind: SourceKind::Document });
+    }
     if t.is_capitalised(last) {
         return capitalised_phrase(t, floor, end);
     }
     description_before(t, floor, end)
+}
+
+/// "Polls show", "court records show": a plural document noun is a source without a
+/// determiner. Capitalised only at the start of the sentence ("Washington Post" is a name).
+fn is_bare_documents(t: &Tokens, floor: usize, i: usize) -> bool {
+    let w = t.word(i);
+    w.ends_with('s') && (i == floor || !t.is_capitalised(i)) && lexicon::contains(lexicon::DOCUMENT_HEADS, w)
 }
 
 /// Most asides read between a source and its verb.
@@ -453,6 +463,12 @@ mod tests {
     #[test]
     fn no_source_for_plain_nouns() {
         assert_eq!(before("the plan said", "said"), None);
+    }
+
+    #[test]
+    fn plural_documents_need_no_determiner() {
+        assert_eq!(before("Polls show", "show"), Some(("Polls".into(), SourceKind::Document)));
+        assert_eq!(before("as fundraising documents show", "show"), Some(("documents".into(), SourceKind::Document)));
     }
 
     #[test]
