@@ -661,7 +661,7 @@ fn sentence_cue(
             // "Reid caucused on Saturday and says he voted": the sentence's subject speaks.
             (subject_of(t, sentence.start, conjunction), "conjoined-cue")
         } else {
-            (source_before(t, k, sentence.start), "name-said-that")
+            (source_before(t, k, sentence.start).or_else(|| modified_subject(t, sentence.start, k)), "name-said-that")
         };
         let Some(source) = source else { continue };
         if needs_document && !matches!(source.kind, SourceKind::Document) {
@@ -831,6 +831,34 @@ fn subject_of(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
     let next = source.tokens.end;
     let verb_follows = next < limit && t.word(next).starts_with(|c: char| c.is_lowercase());
     verb_follows.then_some(source)
+}
+
+/// Longest run of modifiers between a subject and its cue ("Democrats in Iowa who watched
+/// the Saturday debate said").
+const MAX_SUBJECT_MODIFIER_TOKENS: usize = 16;
+
+/// The sentence's subject as the source of a cue at token `k` when the words right before
+/// the cue are no source but modify the subject ("People with knowledge of the group's
+/// activities said", "Republican activists clamoring to block Trump say"). No other
+/// clause may stand in between: no conjunction, auxiliary ("was charged", "are so opposed
+/// that"), quotation or second cue, and no infinitive ("refused to say").
+fn modified_subject(t: &Tokens, from: usize, k: usize) -> Option<SourcePhrase> {
+    const BREAKS: &[&str] = &[
+        "and", "are", "be", "been", "but", "can", "could", "had", "has", "have", "is", "not", "or", "than", "to",
+        "was", "were", "will", "would",
+    ];
+    let source = subject_of(t, from, k)?;
+    if matches!(source.kind, SourceKind::Pronoun(_)) {
+        return None;
+    }
+    let plain = |i: usize| {
+        let w = t.word(i);
+        (w.starts_with(|c: char| c.is_alphanumeric()) || t.is_possessive_mark(i) || w == ",")
+            && !lexicon::contains(BREAKS, w)
+            && cue_at(t, i).is_none()
+    };
+    let gap = source.tokens.end..k;
+    (gap.len() <= MAX_SUBJECT_MODIFIER_TOKENS && gap.clone().all(plain)).then_some(source)
 }
 
 /// The "and", "but" or "then" joining a cue at token `k` to an earlier verb of the same
@@ -1314,6 +1342,24 @@ mod tests {
             &[("name-said-that", "the plant would close", Some("the mayor"))],
         );
         check("In the city, the mayor leads by six points.", &NONE, &[]);
+    }
+
+    #[test]
+    fn subject_with_modifiers_before_the_cue() {
+        check(
+            "Democrats in Iowa who watched the debate said they were unfazed.",
+            &NONE,
+            &[("name-said-that", "they were unfazed", Some("Democrats"))],
+        );
+        check(
+            "People with knowledge of the group's activities said new donors have come aboard.",
+            &NONE,
+            &[("name-said-that", "new donors have come aboard", Some("People"))],
+        );
+        // Another verb's clause or an infinitive stands between: no source.
+        check("Trump met the press and the crowd said the speech was long.", &NONE, &[]);
+        check("The senator went home to say goodbye to his family.", &NONE, &[]);
+        check("A man in the crowd was charged with assault after the rally.", &NONE, &[]);
     }
 
     #[test]
