@@ -695,18 +695,40 @@ fn sentence_cue(
             }
         }
         let woven = quotes.iter().any(|q| q.content_start >= content.0 && q.content_end <= content.1);
-        let rule = if woven && rule == "name-said-that" { "mixed-quote" } else { rule };
-        let f = Found {
-            content,
-            cue: Some(span_of(t, cue)),
-            source: Some(source),
-            direct: false,
-            rule,
-            inherit: Inherit::No,
+        // `X said, “...”` that the quote rules could not read: the quotation is all the
+        // content, a direct quote. Only when the clause opens the sentence and the quote
+        // follows the cue at once: in "Instead, X said, “...”" the content starts before
+        // the cue, and "said that “...”" is indirect speech.
+        let opens_sentence = (sentence.start..source.tokens.start).all(|i| t.word(i) != ",");
+        let whole = whole_quote(t.text, content, quotes)
+            .filter(|q| opens_sentence && only_marks(&t.text[t.spans[cue.end - 1].1..q.open]));
+        let (content, direct, rule) = match whole {
+            Some(q) if rule == "name-said-that" => ((q.content_start, q.content_end), true, "name-said-quote"),
+            _ if woven && rule == "name-said-that" => (content, false, "mixed-quote"),
+            _ => (content, false, rule),
         };
+        let f = Found { content, cue: Some(span_of(t, cue)), source: Some(source), direct, rule, inherit: Inherit::No };
         return Some((f, end.max(k + 1)));
     }
     None
+}
+
+/// The quotation in double marks that is all of `content` but for punctuation around its
+/// marks (", “...”").
+fn whole_quote<'q>(text: &str, content: (usize, usize), quotes: &'q [Quote]) -> Option<&'q Quote> {
+    quotes.iter().find(|q| {
+        !q.apostrophe_marks
+            && is_full_quote(text, q)
+            && q.open >= content.0
+            && q.content_end <= content.1
+            && only_marks(&text[content.0..q.content_start])
+            && only_marks(&text[q.content_end..content.1])
+    })
+}
+
+/// Whether `s` holds only spaces, quote marks and the punctuation next to them.
+fn only_marks(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ':' | '.' | '"' | '\u{201c}' | '\u{201d}'))
 }
 
 /// Inverted indirect speech: "..., said David Autor, a professor." or "..., Autor said."
@@ -1342,6 +1364,20 @@ mod tests {
             &[("name-said-that", "the plant would close", Some("the mayor"))],
         );
         check("In the city, the mayor leads by six points.", &NONE, &[]);
+    }
+
+    #[test]
+    fn a_whole_quote_after_the_cue_is_direct() {
+        check(
+            "Another source familiar with Cruz\u{2019}s thinking said, \u{201c}He will try to be friendlier.\u{201d}",
+            &NONE,
+            &[("name-said-quote", "He will try to be friendlier.", Some("Another source"))],
+        );
+        check(
+            "Another source familiar with his thinking said that \u{201c}he will try to be friendlier.\u{201d}",
+            &NONE,
+            &[("mixed-quote", "\u{201c}he will try to be friendlier.", Some("Another source"))],
+        );
     }
 
     #[test]
