@@ -669,6 +669,7 @@ fn sentence_cue(
         }
         // A relative clause ends at its closing comma: "Weaver, who asked the question, was".
         let end = if rule == "relative-cue" { (cue.end..end).find(|&i| t.word(i) == ",").unwrap_or(end) } else { end };
+        let end = next_clause_attribution(t, cue.end, end, in_quote).unwrap_or(end);
         let mut c = cue.end;
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
@@ -711,6 +712,28 @@ fn sentence_cue(
         return Some((f, end.max(k + 1)));
     }
     None
+}
+
+/// Longest source phrase looked for at the start of a joined clause ("but the former
+/// secretary of state also warned").
+const MAX_JOINED_SOURCE_TOKENS: usize = 8;
+
+/// The comma where a clause joined by a conjunction starts an attribution of its own
+/// within `from..end`: "X said A, but he also warned B", "..., and Rubio railed against
+/// B". The content of the first cue ends there, and the scan goes on from it.
+fn next_clause_attribution(t: &Tokens, from: usize, end: usize, in_quote: &[bool]) -> Option<usize> {
+    const JOINERS: &[&str] = &["although", "and", "but", "though", "while", "whereas", "yet"];
+    (from..end.saturating_sub(2)).find(|&j| {
+        let clause = j + 2;
+        !in_quote[j]
+            && t.word(j) == ","
+            && lexicon::contains(JOINERS, t.word(j + 1))
+            && (clause + 1..end.min(clause + MAX_JOINED_SOURCE_TOKENS)).any(|m| {
+                !in_quote[m]
+                    && cue_at(t, m).is_some()
+                    && source_before(t, m, clause).is_some_and(|s| s.tokens.start == clause)
+            })
+    })
 }
 
 /// The quotation in double marks that is all of `content` but for punctuation around its
@@ -1364,6 +1387,24 @@ mod tests {
             &[("name-said-that", "the plant would close", Some("the mayor"))],
         );
         check("In the city, the mayor leads by six points.", &NONE, &[]);
+    }
+
+    #[test]
+    fn a_joined_clause_with_its_own_cue_is_its_own_attribution() {
+        check(
+            "Carter said the approach remained firm, but he also warned China against provocations.",
+            &NONE,
+            &[
+                ("name-said-that", "the approach remained firm", Some("Carter")),
+                ("name-said-that", "China against provocations", Some("he")),
+            ],
+        );
+        // No source of its own: the clause belongs to the first content.
+        check(
+            "Carter said the approach remained firm, but warned of costs.",
+            &NONE,
+            &[("name-said-that", "the approach remained firm, but warned of costs", Some("Carter"))],
+        );
     }
 
     #[test]
