@@ -269,8 +269,6 @@ pub const SPEECH_VERBS: &[&str] = &[
     "suggested",
     "suggesting",
     "suggests",
-    "supported",
-    "supports",
     "swore",
     "tell",
     "telling",
