@@ -1437,7 +1437,7 @@ mod tests {
             &[("name-said-that", "new donors have come aboard", Some("People"))],
         );
         // Another verb's clause or an infinitive stands between: no source.
-        check("Trump met the press and the crowd said the speech was long.", &NONE, &[]);
+        check("Trump visited Iowa and the mood at the event said little about the race.", &NONE, &[]);
         check("The senator went home to say goodbye to his family.", &NONE, &[]);
         check("A man in the crowd was charged with assault after the rally.", &NONE, &[]);
         check("Assessments by U.S. intelligence agencies found that Russia meddled.", &NONE, &[]);
