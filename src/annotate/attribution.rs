@@ -701,8 +701,10 @@ fn sentence_cue(
         // follows the cue at once: in "Instead, X said, “...”" the content starts before
         // the cue, and "said that “...”" is indirect speech.
         let opens_sentence = (sentence.start..source.tokens.start).all(|i| t.word(i) != ",");
-        let whole = whole_quote(t.text, content, quotes)
-            .filter(|q| opens_sentence && only_marks(&t.text[t.spans[cue.end - 1].1..q.open]));
+        let whole = (rule == "name-said-that" && opens_sentence)
+            .then(|| whole_quote(t.text, content, quotes))
+            .flatten()
+            .filter(|q| only_marks(&t.text[t.spans[cue.end - 1].1..q.open]));
         let (content, direct, rule) = match whole {
             Some(q) if rule == "name-said-that" => ((q.content_start, q.content_end), true, "name-said-quote"),
             _ if woven && rule == "name-said-that" => (content, false, "mixed-quote"),
@@ -739,14 +741,14 @@ fn next_clause_attribution(t: &Tokens, from: usize, end: usize, in_quote: &[bool
 /// The quotation in double marks that is all of `content` but for punctuation around its
 /// marks (", “...”").
 fn whole_quote<'q>(text: &str, content: (usize, usize), quotes: &'q [Quote]) -> Option<&'q Quote> {
-    quotes.iter().find(|q| {
-        !q.apostrophe_marks
-            && is_full_quote(text, q)
-            && q.open >= content.0
-            && q.content_end <= content.1
-            && only_marks(&text[content.0..q.content_start])
-            && only_marks(&text[q.content_end..content.1])
-    })
+    // Quotes come in text order: only the first one at or after the content's start can be it.
+    let q = quotes[quotes.partition_point(|q| q.open < content.0)..].first()?;
+    let whole = !q.apostrophe_marks
+        && q.content_end <= content.1
+        && only_marks(&text[content.0..q.content_start])
+        && only_marks(&text[q.content_end..content.1])
+        && is_full_quote(text, q);
+    whole.then_some(q)
 }
 
 /// Whether `s` holds only spaces, quote marks and the punctuation next to them.
@@ -892,6 +894,15 @@ fn modified_subject(t: &Tokens, from: usize, k: usize) -> Option<SourcePhrase> {
         "and", "are", "be", "been", "but", "can", "could", "had", "has", "have", "is", "not", "or", "than", "to",
         "was", "were", "will", "would",
     ];
+    let plain = |i: usize| {
+        let w = t.word(i);
+        (w.starts_with(|c: char| c.is_alphanumeric()) || t.is_possessive_mark(i) || w == ",")
+            && !lexicon::contains(BREAKS, w)
+            && cue_at(t, i).is_none()
+    };
+    if k == from || !plain(k - 1) {
+        return None;
+    }
     let source = subject_of(t, from, k)?;
     // One capitalised word opening the sentence may be any noun ("Assessments by U.S.
     // agencies found"): too weak a name to reach across modifiers.
@@ -899,12 +910,6 @@ fn modified_subject(t: &Tokens, from: usize, k: usize) -> Option<SourcePhrase> {
     if lone_word || matches!(source.kind, SourceKind::Pronoun(_)) {
         return None;
     }
-    let plain = |i: usize| {
-        let w = t.word(i);
-        (w.starts_with(|c: char| c.is_alphanumeric()) || t.is_possessive_mark(i) || w == ",")
-            && !lexicon::contains(BREAKS, w)
-            && cue_at(t, i).is_none()
-    };
     let gap = source.tokens.end..k;
     (gap.len() <= MAX_SUBJECT_MODIFIER_TOKENS && gap.clone().all(plain)).then_some(source)
 }
