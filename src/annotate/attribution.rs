@@ -11,9 +11,10 @@
 //! | `quote-continued` | a second quote in the paragraph after an attributed one |
 //! | `floating-quote` | a quote-only paragraph right after an attributed paragraph |
 //! | `multi-paragraph-quote` | a paragraph continuing a quotation left open in the previous one |
-//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / X called for ... |
+//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / Democrats in Iowa who watched the debate said ... |
+//! | `inverted-said` | ..., said X. / ..., X said. / ..., the poll found. / This campaign, he says, is different. |
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
-//! | `according-to` | according to X, ... / ..., according to X. |
+//! | `according-to` | according to X, ... / ..., according to X. / Fundraising, according to X, has surged. |
 //! | `in-document` | In the latest CBS poll, Trump leads by 10 points. |
 //! | `participle-cue` | X went further, calling for ... |
 //! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
