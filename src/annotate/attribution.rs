@@ -11,7 +11,7 @@
 //! | `quote-continued` | a second quote in the paragraph after an attributed one |
 //! | `floating-quote` | a quote-only paragraph right after an attributed paragraph |
 //! | `multi-paragraph-quote` | a paragraph continuing a quotation left open in the previous one |
-//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / Democrats in Iowa who watched the debate said ... |
+//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / People close to X said ... |
 //! | `inverted-said` | ..., said X. / ..., X said. / ..., the poll found. / This campaign, he says, is different. |
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
 //! | `according-to` | according to X, ... / ..., according to X. / Fundraising, according to X, has surged. |
