@@ -11,9 +11,10 @@
 //! | `quote-continued` | a second quote in the paragraph after an attributed one |
 //! | `floating-quote` | a quote-only paragraph right after an attributed paragraph |
 //! | `multi-paragraph-quote` | a paragraph continuing a quotation left open in the previous one |
-//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / X called for ... |
+//! | `name-said-that` | indirect speech: X said (that) ... / X denied ... / People close to X said ... |
+//! | `inverted-said` | ..., said X. / ..., X said. / ..., the poll found. / This campaign, he says, is different. |
 //! | `mixed-quote` | indirect speech with quoted words woven in: X accused "partisan Democrats" of ... |
-//! | `according-to` | according to X, ... / ..., according to X. |
+//! | `according-to` | according to X, ... / ..., according to X. / Fundraising, according to X, has surged. |
 //! | `in-document` | In the latest CBS poll, Trump leads by 10 points. |
 //! | `participle-cue` | X went further, calling for ... |
 //! | `relative-cue` | X was among the Democrats who said ... / voters who said ... |
@@ -130,6 +131,13 @@ pub fn find(
         found.push(f);
     }
     for sentence in sentences {
+        // "according to X" frames its whole sentence, whatever verbs stand in it ("The group
+        // has called for attacks, according to the SITE Intelligence Group"): it is read
+        // first, and its words are no other cue's content or source.
+        if let Some((f, taken)) = according_in(t, sentence.clone(), &used, &in_quote) {
+            mark(&mut used, taken);
+            found.push(f);
+        }
         // Several attributions may share a sentence ("X, who asked the question, was among
         // the Democrats who said ..."): scan on after each one's cue.
         let mut from = sentence.start;
@@ -221,6 +229,8 @@ fn stance_cue(t: &Tokens, i: usize, limit: usize, in_quote: &[bool]) -> Option<(
             next.starts_with(|c: char| c.is_ascii_uppercase()).then_some((i..i + 1, false))
         }
         Stance::Evidence if that => Some((i..i + 1, false)),
+        // "..., the poll found.": a finding closing the sentence reports what came before.
+        Stance::Evidence if matches!(next, "." | ",") => Some((i..i + 1, true)),
         Stance::Evidence => next.starts_with(|c: char| c.is_alphanumeric()).then_some((i..i + 1, true)),
         Stance::Infinitive => (next == "to").then_some((i..i + 1, false)),
         Stance::Naming => {
@@ -619,10 +629,7 @@ fn sentence_cue(
         if used[k] || in_quote[k] {
             continue;
         }
-        if t.word(k).eq_ignore_ascii_case("according") && t.spans.get(k + 1).is_some() && t.word(k + 1) == "to" {
-            if let Some(f) = according_to(t, sentence.start, k, end) {
-                return Some((f, sentence.end));
-            }
+        if is_according_to(t, k) {
             continue;
         }
         let (cue, needs_document) = match cue_at(t, k) {
@@ -632,7 +639,10 @@ fn sentence_cue(
                 None => continue,
             },
         };
-        if let Some(f) = inverted(t, sentence.clone(), end, cue.clone(), used) {
+        let from_document = |f: &Found| f.source.as_ref().is_some_and(|s| matches!(s.kind, SourceKind::Document));
+        if let Some(f) =
+            inverted(t, sentence.clone(), end, cue.clone(), used).filter(|f| !needs_document || from_document(f))
+        {
             return Some((f, sentence.end));
         }
         let (source, rule) = if let Some(who) = relative_who(t, sentence.start, k) {
@@ -652,7 +662,7 @@ fn sentence_cue(
             // "Reid caucused on Saturday and says he voted": the sentence's subject speaks.
             (subject_of(t, sentence.start, conjunction), "conjoined-cue")
         } else {
-            (source_before(t, k, sentence.start), "name-said-that")
+            (source_before(t, k, sentence.start).or_else(|| modified_subject(t, sentence.start, k)), "name-said-that")
         };
         let Some(source) = source else { continue };
         if needs_document && !matches!(source.kind, SourceKind::Document) {
@@ -660,6 +670,7 @@ fn sentence_cue(
         }
         // A relative clause ends at its closing comma: "Weaver, who asked the question, was".
         let end = if rule == "relative-cue" { (cue.end..end).find(|&i| t.word(i) == ",").unwrap_or(end) } else { end };
+        let end = next_clause_attribution(t, cue.end, end, in_quote).unwrap_or(end);
         let mut c = cue.end;
         while c < end && is_cue_trailer(t.word(c)) {
             c += 1;
@@ -686,18 +697,64 @@ fn sentence_cue(
             }
         }
         let woven = quotes.iter().any(|q| q.content_start >= content.0 && q.content_end <= content.1);
-        let rule = if woven && rule == "name-said-that" { "mixed-quote" } else { rule };
-        let f = Found {
-            content,
-            cue: Some(span_of(t, cue)),
-            source: Some(source),
-            direct: false,
-            rule,
-            inherit: Inherit::No,
+        // `X said, “...”` that the quote rules could not read: the quotation is all the
+        // content, a direct quote. Only when the clause opens the sentence and the quote
+        // follows the cue at once: in "Instead, X said, “...”" the content starts before
+        // the cue, and "said that “...”" is indirect speech.
+        let opens_sentence = (sentence.start..source.tokens.start).all(|i| t.word(i) != ",");
+        let whole = (rule == "name-said-that" && opens_sentence)
+            .then(|| whole_quote(t.text, content, quotes))
+            .flatten()
+            .filter(|q| only_marks(&t.text[t.spans[cue.end - 1].1..q.open]));
+        let (content, direct, rule) = match whole {
+            Some(q) if rule == "name-said-that" => ((q.content_start, q.content_end), true, "name-said-quote"),
+            _ if woven && rule == "name-said-that" => (content, false, "mixed-quote"),
+            _ => (content, false, rule),
         };
+        let f = Found { content, cue: Some(span_of(t, cue)), source: Some(source), direct, rule, inherit: Inherit::No };
         return Some((f, end.max(k + 1)));
     }
     None
+}
+
+/// Longest source phrase looked for at the start of a joined clause ("but the former
+/// secretary of state also warned").
+const MAX_JOINED_SOURCE_TOKENS: usize = 8;
+
+/// The comma where a clause joined by a conjunction starts an attribution of its own
+/// within `from..end`: "X said A, but he also warned B", "..., and Rubio railed against
+/// B". The content of the first cue ends there, and the scan goes on from it.
+fn next_clause_attribution(t: &Tokens, from: usize, end: usize, in_quote: &[bool]) -> Option<usize> {
+    const JOINERS: &[&str] = &["although", "and", "but", "though", "while", "whereas", "yet"];
+    (from..end.saturating_sub(2)).find(|&j| {
+        let clause = j + 2;
+        !in_quote[j]
+            && t.word(j) == ","
+            && lexicon::contains(JOINERS, t.word(j + 1))
+            && (clause + 1..end.min(clause + MAX_JOINED_SOURCE_TOKENS)).any(|m| {
+                !in_quote[m]
+                    && cue_at(t, m).is_some()
+                    && source_before(t, m, clause).is_some_and(|s| s.tokens.start == clause)
+            })
+    })
+}
+
+/// The quotation in double marks that is all of `content` but for punctuation around its
+/// marks (", “...”").
+fn whole_quote<'q>(text: &str, content: (usize, usize), quotes: &'q [Quote]) -> Option<&'q Quote> {
+    // Quotes come in text order: only the first one at or after the content's start can be it.
+    let q = quotes[quotes.partition_point(|q| q.open < content.0)..].first()?;
+    let whole = !q.apostrophe_marks
+        && q.content_end <= content.1
+        && only_marks(&text[content.0..q.content_start])
+        && only_marks(&text[q.content_end..content.1])
+        && is_full_quote(text, q);
+    whole.then_some(q)
+}
+
+/// Whether `s` holds only spaces, quote marks and the punctuation next to them.
+fn only_marks(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ':' | '.' | '"' | '\u{201c}' | '\u{201d}'))
 }
 
 /// Inverted indirect speech: "..., said David Autor, a professor." or "..., Autor said."
@@ -737,8 +794,9 @@ fn inverted(t: &Tokens, sentence: Range<usize>, end: usize, cue: Range<usize>, u
             // (doubled apostrophes in NYT copy: `a ''welcome tack,'' he said.`).
             comma -= 1;
         }
-        if matches!(source.kind, SourceKind::Group) {
-            // "..., former officials said.": a group's adjectives stand before its head.
+        if matches!(source.kind, SourceKind::Group | SourceKind::Document) {
+            // "..., former officials said.", "..., court records show.": a group's or a
+            // document's adjectives stand before its head.
             comma = (comma.saturating_sub(2).max(sentence.start)..=comma)
                 .rev()
                 .take_while(|&i| t.word(i) == "," || t.word(i).starts_with(|c: char| c.is_ascii_lowercase()))
@@ -823,6 +881,40 @@ fn subject_of(t: &Tokens, from: usize, limit: usize) -> Option<SourcePhrase> {
     verb_follows.then_some(source)
 }
 
+/// Longest run of modifiers between a subject and its cue ("Democrats in Iowa who watched
+/// the Saturday debate said").
+const MAX_SUBJECT_MODIFIER_TOKENS: usize = 16;
+
+/// The sentence's subject as the source of a cue at token `k` when the words right before
+/// the cue are no source but modify the subject ("People with knowledge of the group's
+/// activities said", "Republican activists clamoring to block Trump say"). No other
+/// clause may stand in between: no conjunction, auxiliary ("was charged", "are so opposed
+/// that"), quotation or second cue, and no infinitive ("refused to say").
+fn modified_subject(t: &Tokens, from: usize, k: usize) -> Option<SourcePhrase> {
+    const BREAKS: &[&str] = &[
+        "and", "are", "be", "been", "but", "can", "could", "had", "has", "have", "is", "not", "or", "than", "to",
+        "was", "were", "will", "would",
+    ];
+    let plain = |i: usize| {
+        let w = t.word(i);
+        (w.starts_with(|c: char| c.is_alphanumeric()) || t.is_possessive_mark(i) || w == ",")
+            && !lexicon::contains(BREAKS, w)
+            && cue_at(t, i).is_none()
+    };
+    if k == from || !plain(k - 1) {
+        return None;
+    }
+    let source = subject_of(t, from, k)?;
+    // One capitalised word opening the sentence may be any noun ("Assessments by U.S.
+    // agencies found"): too weak a name to reach across modifiers.
+    let lone_word = matches!(&source.kind, SourceKind::Name { name, .. } if name.len() == 1 && name.start == from);
+    if lone_word || matches!(source.kind, SourceKind::Pronoun(_)) {
+        return None;
+    }
+    let gap = source.tokens.end..k;
+    (gap.len() <= MAX_SUBJECT_MODIFIER_TOKENS && gap.clone().all(plain)).then_some(source)
+}
+
 /// The "and", "but" or "then" joining a cue at token `k` to an earlier verb of the same
 /// subject ("X met the mayor and said", "X declined, but told reporters").
 fn conjunction_before(t: &Tokens, k: usize, floor: usize) -> Option<usize> {
@@ -893,7 +985,31 @@ fn in_document(t: &Tokens, start: usize, end: usize, used: &[bool]) -> Option<Fo
     })
 }
 
-/// "According to X, ..." or "..., according to X."
+fn is_according_to(t: &Tokens, k: usize) -> bool {
+    t.word(k).eq_ignore_ascii_case("according") && t.spans.get(k + 1).is_some() && t.word(k + 1) == "to"
+}
+
+/// The first "according to" of a sentence outside quotations, with the tokens of its cue
+/// and source.
+fn according_in(t: &Tokens, sentence: Range<usize>, used: &[bool], in_quote: &[bool]) -> Option<(Found, Range<usize>)> {
+    let end = trim_sentence_end(t, sentence.clone());
+    let k = (sentence.start..end).find(|&k| !used[k] && !in_quote[k] && is_according_to(t, k))?;
+    let f = according_to(t, sentence.start, k, end)?;
+    let source_end = f.source.as_ref().map_or(k + 2, |s| s.tokens.end);
+    Some((f, k..source_end))
+}
+
+/// Whether the words at token `i`, after an aside's closing comma, carry on the sentence
+/// ("..., according to the campaign, has surged") rather than adding to the aside's own
+/// noun: an apposition ("..., a spokesman"), a name, a relative clause or a participle.
+fn resumes_clause(t: &Tokens, i: usize) -> bool {
+    const ADDS_TO_NOUN: &[&str] = &["a", "an", "the", "which", "who", "whose"];
+    let w = t.word(i);
+    !t.is_capitalised(i) && !lexicon::contains(ADDS_TO_NOUN, w) && !w.ends_with("ing")
+}
+
+/// "According to X, ...", "..., according to X." or "Fundraising, according to the
+/// campaign, has surged": the content is the rest of the sentence.
 fn according_to(t: &Tokens, start: usize, k: usize, end: usize) -> Option<Found> {
     // Whatever follows "according to" is the source: a poll, records, "multiple sources
     // familiar with the effort".
@@ -904,6 +1020,12 @@ fn according_to(t: &Tokens, start: usize, k: usize, end: usize) -> Option<Found>
             c += 1;
         }
         (c < end).then(|| span_of(t, c..end))?
+    } else if source.tokens.end + 1 < end
+        && t.word(source.tokens.end) == ","
+        && resumes_clause(t, source.tokens.end + 1)
+    {
+        // An aside between commas: the sentence around it is the content.
+        span_of(t, start..end)
     } else {
         let mut e = k;
         while e > start && t.word(e - 1) == "," {
@@ -1274,6 +1396,95 @@ mod tests {
             &[("name-said-that", "the plant would close", Some("the mayor"))],
         );
         check("In the city, the mayor leads by six points.", &NONE, &[]);
+    }
+
+    #[test]
+    fn a_joined_clause_with_its_own_cue_is_its_own_attribution() {
+        check(
+            "Carter said the approach remained firm, but he also warned China against provocations.",
+            &NONE,
+            &[
+                ("name-said-that", "the approach remained firm", Some("Carter")),
+                ("name-said-that", "China against provocations", Some("he")),
+            ],
+        );
+        // No source of its own: the clause belongs to the first content.
+        check(
+            "Carter said the approach remained firm, but warned of costs.",
+            &NONE,
+            &[("name-said-that", "the approach remained firm, but warned of costs", Some("Carter"))],
+        );
+    }
+
+    #[test]
+    fn a_whole_quote_after_the_cue_is_direct() {
+        check(
+            "Another source familiar with Cruz\u{2019}s thinking said, \u{201c}He will try to be friendlier.\u{201d}",
+            &NONE,
+            &[("name-said-quote", "He will try to be friendlier.", Some("Another source"))],
+        );
+        check(
+            "Another source familiar with his thinking said that \u{201c}he will try to be friendlier.\u{201d}",
+            &NONE,
+            &[("mixed-quote", "\u{201c}he will try to be friendlier.", Some("Another source"))],
+        );
+    }
+
+    #[test]
+    fn subject_with_modifiers_before_the_cue() {
+        check(
+            "Democrats in Iowa who watched the debate said they were unfazed.",
+            &NONE,
+            &[("name-said-that", "they were unfazed", Some("Democrats"))],
+        );
+        check(
+            "People with knowledge of the group's activities said new donors have come aboard.",
+            &NONE,
+            &[("name-said-that", "new donors have come aboard", Some("People"))],
+        );
+        // Another verb's clause or an infinitive stands between: no source.
+        check("Trump visited Iowa and the mood at the event said little about the race.", &NONE, &[]);
+        check("The senator went home to say goodbye to his family.", &NONE, &[]);
+        check("A man in the crowd was charged with assault after the rally.", &NONE, &[]);
+        check("Assessments by U.S. intelligence agencies found that Russia meddled.", &NONE, &[]);
+    }
+
+    #[test]
+    fn according_to_frames_the_sentence() {
+        check(
+            "The group has called for attacks, according to the SITE Intelligence Group, which tracks them.",
+            &NONE,
+            &[("according-to", "The group has called for attacks", Some("the SITE Intelligence Group"))],
+        );
+        check(
+            "Fundraising, according to the campaign, has surged in the same period.",
+            &NONE,
+            &[(
+                "according-to",
+                "Fundraising, according to the campaign, has surged in the same period",
+                Some("the campaign"),
+            )],
+        );
+    }
+
+    #[test]
+    fn findings_closing_the_sentence() {
+        check(
+            "Most Latino voters in Florida dislike Trump, the poll found.",
+            &NONE,
+            &[("inverted-said", "Most Latino voters in Florida dislike Trump", Some("the poll"))],
+        );
+        check(
+            "Bush lent his campaign money last month, fundraising documents show.",
+            &NONE,
+            &[("inverted-said", "Bush lent his campaign money last month", Some("documents"))],
+        );
+        check("Most voters dislike Trump, the senator found.", &NONE, &[]);
+        check(
+            "Polls show voters trust Clinton more.",
+            &NONE,
+            &[("name-said-that", "voters trust Clinton more", Some("Polls"))],
+        );
     }
 
     #[test]

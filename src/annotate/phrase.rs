@@ -93,9 +93,15 @@ const MAX_DESCRIPTION_TOKENS: usize = 10;
 /// The source phrase ending just before token `cue` (skipping "also", "has" and the like,
 /// and an apposition between commas), not reaching before token `floor`.
 pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhrase> {
-    let mut end = cue;
-    while end > floor && lexicon::contains(SOURCE_VERB_FILLERS, t.word(end - 1)) {
+    let mut end = skip_fillers(t, cue, floor);
+    if end > floor && lexicon::contains(WEEKDAYS, t.word(end - 1)) {
+        // "the Kentucky Republican on Tuesday dismissed", "a document filed Thursday says":
+        // the day is when, not who.
         end -= 1;
+        if end > floor && t.word(end - 1) == "on" {
+            end -= 1;
+        }
+        end = skip_fillers(t, end, floor);
     }
     // Between a name and its verb news copy puts party tags and appositions, often two
     // ("Sen. Lindsey Graham, R-S.C., a long-shot candidate, said", "Sen. Jack Reed
@@ -144,10 +150,31 @@ pub fn source_before(t: &Tokens, cue: usize, floor: usize) -> Option<SourcePhras
     if let Some(start) = proportion_start(t, floor, end) {
         return Some(SourcePhrase { tokens: start..end, kind: SourceKind::Group });
     }
+    if is_bare_documents(t, floor, last) {
+        return Some(SourcePhrase { tokens: last..end, kind: SourceKind::Document });
+    }
     if t.is_capitalised(last) {
         return capitalised_phrase(t, floor, end);
     }
     description_before(t, floor, end)
+}
+
+/// "Polls show", "court records show": a plural document noun is a source without a
+/// determiner. Capitalised only at the start of the sentence ("Washington Post" is a name).
+fn is_bare_documents(t: &Tokens, floor: usize, i: usize) -> bool {
+    let w = t.word(i);
+    w.ends_with('s') && (i == floor || !t.is_capitalised(i)) && lexicon::contains(lexicon::DOCUMENT_HEADS, w)
+}
+
+/// Days of the week, which news copy puts between a source and its verb.
+const WEEKDAYS: &[&str] = &["friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"];
+
+/// The end of the words before token `end` once "also", "has" and the like are skipped.
+fn skip_fillers(t: &Tokens, mut end: usize, floor: usize) -> usize {
+    while end > floor && lexicon::contains(SOURCE_VERB_FILLERS, t.word(end - 1)) {
+        end -= 1;
+    }
+    end
 }
 
 /// Most asides read between a source and its verb.
@@ -453,6 +480,30 @@ mod tests {
     #[test]
     fn no_source_for_plain_nouns() {
         assert_eq!(before("the plan said", "said"), None);
+    }
+
+    #[test]
+    fn a_day_is_no_source() {
+        let text = |p: Option<(String, SourceKind)>| p.map(|(text, _)| text);
+        assert_eq!(
+            text(before("the Kentucky Republican on Tuesday dismissed", "dismissed")).as_deref(),
+            Some("the Kentucky Republican")
+        );
+        assert_eq!(name_of("Sanders on Friday also said", "said"), "Sanders");
+        assert_eq!(before("A court document filed Thursday says", "says"), None);
+    }
+
+    #[test]
+    fn sentence_openers_are_no_names() {
+        // Capitalised at the start of a sentence, yet no name before the verb.
+        assert_eq!(before("Perhaps says", "says"), None);
+        assert_eq!(before("That said", "said"), None);
+    }
+
+    #[test]
+    fn plural_documents_need_no_determiner() {
+        assert_eq!(before("Polls show", "show"), Some(("Polls".into(), SourceKind::Document)));
+        assert_eq!(before("as fundraising documents show", "show"), Some(("documents".into(), SourceKind::Document)));
     }
 
     #[test]
