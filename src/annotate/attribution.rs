@@ -196,7 +196,7 @@ fn quote_membership(t: &Tokens, quotes: &[Quote]) -> Vec<bool> {
 fn cue_at(t: &Tokens, i: usize) -> Option<Range<usize>> {
     let w = t.word(i);
     // Verbs are lowercase in running text: "States" in "the United States" is no cue.
-    if !w.starts_with(|c: char| c.is_ascii_lowercase()) {
+    if !w.starts_with(|c: char| c.is_ascii_lowercase()) || !lexicon::CUE_VERB_SHAPES.may_hold(w) {
         return None;
     }
     if lexicon::contains(SPEECH_VERBS, w) {

@@ -966,6 +966,63 @@ pub fn fold<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
     std::str::from_utf8(&buf[..bytes.len()]).ok()
 }
 
+/// Which (first letter, length) pairs the words of a table have: one bit per length for
+/// each letter a-z. Most running words share no pair with a table, so a check of two bits
+/// turns them away before a binary search compares strings with them.
+#[derive(Debug, Clone, Copy)]
+pub struct Shapes {
+    by_letter: [u32; 26],
+    /// Some word starts with something other than a-z or is 32 bytes or longer.
+    unusual: bool,
+}
+
+impl Shapes {
+    /// The shapes of `words` (lowercase).
+    pub const fn of(words: &[&str]) -> Shapes {
+        Shapes { by_letter: [0; 26], unusual: false }.with(words, 0)
+    }
+
+    /// These shapes and those of the first words of `pairs`.
+    pub const fn with_first_of(self, pairs: &[(&str, &str)]) -> Shapes {
+        let mut shapes = self;
+        let mut i = 0;
+        while i < pairs.len() {
+            shapes = shapes.with(&[pairs[i].0], 0);
+            i += 1;
+        }
+        shapes
+    }
+
+    const fn with(mut self, words: &[&str], from: usize) -> Shapes {
+        let mut i = from;
+        while i < words.len() {
+            let bytes = words[i].as_bytes();
+            match bytes.first() {
+                Some(&first) if first.is_ascii_lowercase() && bytes.len() < 32 => {
+                    self.by_letter[(first - b'a') as usize] |= 1 << bytes.len();
+                }
+                _ => self.unusual = true,
+            }
+            i += 1;
+        }
+        self
+    }
+
+    /// Whether a table with these shapes may hold `word` (already lowercase).
+    pub fn may_hold(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        match bytes.first() {
+            Some(&first) if first.is_ascii_lowercase() && bytes.len() < 32 => {
+                self.by_letter[usize::from(first - b'a')] & (1 << bytes.len()) != 0
+            }
+            _ => self.unusual,
+        }
+    }
+}
+
+/// The shapes of every word that can be a verb cue on its own or before a particle.
+pub const CUE_VERB_SHAPES: Shapes = Shapes::of(SPEECH_VERBS).with_first_of(PARTICLE_VERBS);
+
 /// Whether `word`, lowercased, is in the sorted `table`.
 pub fn contains(table: &[&str], word: &str) -> bool {
     let mut buf = [0u8; 32];
@@ -1014,6 +1071,17 @@ mod tests {
         assert!(STANCE_VERBS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(STANCE_VERBS.iter().all(|(w, _)| (4..=9).contains(&w.len()) && *w == w.to_lowercase()));
         assert!(PARTICLE_VERBS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn cue_verb_shapes_hold_every_cue_verb_and_turn_away_common_words() {
+        for verb in SPEECH_VERBS.iter().chain(PARTICLE_VERBS.iter().map(|(verb, _)| verb)) {
+            assert!(CUE_VERB_SHAPES.may_hold(verb), "{verb}");
+        }
+        let shapes = Shapes::of(&["said", "told"]);
+        assert!(shapes.may_hold("says") && shapes.may_hold("tell"));
+        assert!(!shapes.may_hold("the") && !shapes.may_hold("sai") && !shapes.may_hold("Said"));
+        assert!(Shapes::of(&["9/11"]).may_hold("Said"), "a table with unusual words turns nothing away");
         assert!(PRONOUNS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(GENDERED_HONORIFICS.windows(2).all(|w| w[0].0 < w[1].0));
     }
