@@ -83,11 +83,26 @@ impl<'r> People<'r> {
                 i
             }
             None if parts.len() == 1 && first.is_none() => self.add_surname_only(parts[0], &last)?,
-            None => self.add(display_name(&parts), last, first),
+            None => match self.with_name_ending(&parts) {
+                Some(i) => i,
+                None => self.add(display_name(&parts), last, first),
+            },
         };
         self.note_titles(person, titles);
         self.mentions.push(Mention { pos, person, possessive });
         Some(person)
+    }
+
+    /// The most recently added person whose full name ends with all the words of `parts`
+    /// and has more: a compound surname ("Guajardo Villarreal" after "Ildefonso Guajardo
+    /// Villarreal", "Van Hollen" after "Chris Van Hollen") is that person again, not a
+    /// new one whose first name is the surname's first word.
+    fn with_name_ending(&self, parts: &[&str]) -> Option<usize> {
+        let keys: Vec<String> = parts.iter().map(|p| name_key(p)).collect();
+        self.persons.iter().rposition(|p| {
+            let words: Vec<String> = p.name.split_whitespace().map(name_key).collect();
+            words.len() > keys.len() && words.ends_with(&keys)
+        })
     }
 
     /// The person already known by the name `parts` (titles excluded), without recording
@@ -321,6 +336,19 @@ mod tests {
     #[test]
     fn apostrophes_of_either_kind_name_one_person() {
         assert_eq!(name_key("O\u{2019}Neill"), name_key("O'Neill"));
+    }
+
+    #[test]
+    fn a_compound_surname_maps_back_to_the_full_name() {
+        let mut p = people();
+        let a = p.mention(&["Ildefonso", "Guajardo", "Villarreal"], &[], 0, false).unwrap();
+        assert_eq!(p.mention(&["Guajardo", "Villarreal"], &["Mr."], 40, false), Some(a));
+        let b = p.mention(&["Chris", "Van", "Hollen"], &["Sen."], 80, false).unwrap();
+        assert_eq!(p.mention(&["Van", "Hollen"], &[], 120, false), Some(b));
+        // Two names sharing only the surname are two people.
+        let c = p.mention(&["Maria", "Villarreal"], &[], 160, false).unwrap();
+        assert_ne!(c, a);
+        assert_eq!(p.person(a).name, "Ildefonso Guajardo Villarreal");
     }
 
     #[test]
