@@ -344,12 +344,12 @@ impl FacetSpace {
             }
             field_starts[field + 1] = global.len() as u32;
         }
-        let by_name: Vec<Vec<u32>> = segments
+        // Each segment's ordinals, global in name order until renumbered.
+        let mut ords: Vec<Vec<u32>> = segments
             .iter()
             .zip(&to_global)
             .map(|((_, slab), to_global)| slab.ords.iter().map(|&local| to_global[local as usize]).collect())
             .collect();
-        let mut ords = by_name;
         if by_frequency {
             let renumber = most_frequent_first(&ords, &field_starts, global.len());
             let mut renumbered = vec![(0, 0); global.len()];

@@ -640,6 +640,13 @@ struct Hypothesis {
     on_gold: bool,
 }
 
+impl Hypothesis {
+    /// This hypothesis (number `j` of its beam) extended by label `l`, reaching `score`.
+    fn extended(&self, j: usize, l: u8, score: i64, gold: Option<u8>) -> Hypothesis {
+        Hypothesis { score, prev: l, prev2: self.prev, parent: j as u8, on_gold: self.on_gold && gold == Some(l) }
+    }
+}
+
 /// True when `l` leaves an entity open (B or I).
 #[inline]
 pub(crate) fn is_open(l: u8) -> bool {
@@ -735,13 +742,7 @@ impl Beam {
     fn extend_outside(&mut self, gold: Option<u8>) {
         for (j, h) in self.hyps.iter().enumerate() {
             if self.next.iter().all(|o| o.prev2 != h.prev) {
-                self.next.push(Hypothesis {
-                    score: h.score,
-                    prev: 0,
-                    prev2: h.prev,
-                    parent: j as u8,
-                    on_gold: h.on_gold && gold == Some(0),
-                });
+                self.next.push(h.extended(j, 0, h.score, gold));
             }
         }
     }
@@ -759,15 +760,8 @@ impl Beam {
         let mut token: Option<[i32; N_LABELS]> = None;
         let closes = closes_here(view.info, i);
         for (j, h) in self.hyps.iter().enumerate() {
-            let extend = |l: u8, score: i64| Hypothesis {
-                score,
-                prev: l,
-                prev2: h.prev,
-                parent: j as u8,
-                on_gold: h.on_gold && gold == Some(l),
-            };
             if !is_scored(info, h.prev) {
-                offer(&mut self.next, self.width, extend(0, h.score));
+                offer(&mut self.next, self.width, h.extended(j, 0, h.score, gold));
                 continue;
             }
             let mut scores = *token.get_or_insert_with(|| {
@@ -780,7 +774,7 @@ impl Beam {
             while allowed != 0 {
                 let l = allowed.trailing_zeros() as u8;
                 allowed &= allowed - 1;
-                offer(&mut self.next, self.width, extend(l, h.score + i64::from(scores[usize::from(l)])));
+                offer(&mut self.next, self.width, h.extended(j, l, h.score + i64::from(scores[usize::from(l)]), gold));
             }
         }
     }
